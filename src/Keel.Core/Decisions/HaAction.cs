@@ -1,0 +1,35 @@
+namespace Keel.Core.Decisions;
+
+/// <summary>What the executor does after a decision. Each action is one small, idempotent step.</summary>
+public abstract record HaAction
+{
+    /// <summary>Nothing to change this tick.</summary>
+    public sealed record None : HaAction;
+
+    /// <summary>Start the local server, always read-only and with unacknowledged binlog tail truncation.</summary>
+    public sealed record StartServer : HaAction;
+
+    /// <summary>Create the initialize key and the leader key in one transaction (first member of a new cluster).</summary>
+    public sealed record Bootstrap : HaAction;
+
+    /// <summary>Create the leader key if absent, with this agent's lease.</summary>
+    public sealed record AcquireLeadership : HaAction;
+
+    /// <summary>Move the leader key, still ours, onto this agent's current lease (the agent restarted).</summary>
+    public sealed record ReclaimLeadership(long CreateRevision) : HaAction;
+
+    /// <summary>Delete the leader key if it is still ours.</summary>
+    public sealed record ReleaseLeadership(long CreateRevision) : HaAction;
+
+    /// <summary>Stop replication, apply the whole relay log, forget the source, then allow writes.</summary>
+    public sealed record Promote : HaAction;
+
+    /// <summary>Make the local server read-only and cut its client sessions.</summary>
+    public sealed record Demote : HaAction;
+
+    /// <summary>Replicate from the given member with GTID and semi-sync.</summary>
+    public sealed record Follow(string Leader, string Host, int Port) : HaAction;
+
+    /// <summary>Stop the IO thread so that a former primary gets no more acknowledgements from here.</summary>
+    public sealed record StopReplication : HaAction;
+}

@@ -1,0 +1,202 @@
+using Keel.Core.Gtid;
+using Keel.Core.Model;
+
+namespace Keel.Core.Decisions;
+
+/// <summary>
+/// The whole HA policy as one pure function of a snapshot and the time. It never does I/O, never sleeps and never
+/// throws for a valid snapshot; every branch returns one action and one sentence that says why.
+/// Order matters: safety first (a server that may write without a valid lease), then the local server's life,
+/// then the leader key.
+/// </summary>
+public static class HaDecider
+{
+    public static Decision Decide(HaSnapshot s, DateTimeOffset now)
+    {
+        var local = s.Local;
+        var cluster = s.Cluster;
+        var self = s.Self.Name;
+
+        if (local.Status == ServerStatus.Stopped)
+        {
+            return cluster?.Leader is { } held && held.Name == self
+                ? new Decision(new HaAction.ReleaseLeadership(held.CreateRevision),
+                    "released the leader key because the local server is not running, so that a replica can take over")
+                : new Decision(new HaAction.StartServer(),
+                    "started the local server read-only because it was not running");
+        }
+
+        if (local.Status == ServerStatus.Unknown)
+        {
+            // The process exists but does not answer: it may still accept writes, so nothing may move.
+            return Decision.Nothing($"could not probe the local server ({local.ProbeError}); taking no action until it answers");
+        }
+
+        if (cluster is null)
+        {
+            return DecideWithoutEtcd(s, now);
+        }
+
+        if (s.Lease is null || s.Lease.IsLost)
+        {
+            return local.IsWritable
+                ? new Decision(new HaAction.Demote(), "made the server read-only because this agent has no valid session lease in etcd")
+                : Decision.Nothing("waiting for a new session lease in etcd");
+        }
+
+        if (!cluster.IsInitialized)
+        {
+            return local.BinlogPosition.IsEmpty
+                ? new Decision(new HaAction.Bootstrap(), "tried to initialize a new cluster because none exists yet")
+                : Decision.Nothing($"the cluster is not initialized but the local server already has transactions ({local.BinlogPosition}); refusing to bootstrap from it");
+        }
+
+        return cluster.Leader switch
+        {
+            { } leader when leader.Name == self => DecideAsLeader(s, leader, now),
+            { } leader => DecideAsFollower(s, leader),
+            null => DecideWithoutLeader(s),
+        };
+    }
+
+    private static Decision DecideWithoutEtcd(HaSnapshot s, DateTimeOffset now)
+    {
+        if (!s.Local.IsWritable)
+        {
+            return Decision.Nothing("etcd is unreachable; a replica takes no action while the cluster state is unknown");
+        }
+        if (s.Lease is null || LeaseAtRisk(s, now))
+        {
+            return new Decision(new HaAction.Demote(),
+                "made the server read-only because etcd is unreachable and the leader lease may expire before it can be renewed");
+        }
+        var left = s.Lease.ExpiresNoEarlierThan - now;
+        return Decision.Nothing($"etcd is unreachable; keeping the primary writable while its lease is valid for at least {left.TotalSeconds:0.0} s more");
+    }
+
+    private static Decision DecideAsLeader(HaSnapshot s, LeaderRecord leader, DateTimeOffset now)
+    {
+        if (leader.LeaseId != s.Lease!.LeaseId)
+        {
+            return new Decision(new HaAction.ReclaimLeadership(leader.CreateRevision),
+                "moved the leader key to this agent's new session lease because it still names this member");
+        }
+        if (LeaseAtRisk(s, now))
+        {
+            return s.Local.IsWritable
+                ? new Decision(new HaAction.Demote(), "made the server read-only because the leader lease could not be renewed in time")
+                : Decision.Nothing("holds the leader key but its lease could not be renewed in time; staying read-only");
+        }
+        if (!s.Local.IsWritable)
+        {
+            return new Decision(new HaAction.Promote(),
+                "promoted the local server to primary because this member holds the leader key");
+        }
+        var writers = OtherWriters(s);
+        return writers.Count > 0
+            ? Decision.Nothing($"is the primary with the leader key; {string.Join(", ", writers)} also reports a writable server and must demote itself")
+            : Decision.Nothing("is the healthy primary and holds the leader key");
+    }
+
+    private static Decision DecideAsFollower(HaSnapshot s, LeaderRecord leader)
+    {
+        var local = s.Local;
+        if (local.IsWritable)
+        {
+            return new Decision(new HaAction.Demote(), $"made the server read-only because {leader.Name} holds the leader key");
+        }
+        if (!s.Cluster!.Members.TryGetValue(leader.Name, out var leaderState))
+        {
+            return Decision.Nothing($"{leader.Name} holds the leader key but has not published its address yet; waiting");
+        }
+        if (leaderState.Server != ServerStatus.Running || leaderState.ReadOnly != false)
+        {
+            // Its binlog only grows to the full position once it has applied its relay log: connecting earlier
+            // could ask it for transactions it has received but not yet written to its own binlog.
+            return Decision.Nothing($"{leader.Name} holds the leader key but is not writable yet; waiting for it to finish its promotion");
+        }
+        var replication = local.Replication;
+        var followsLeader = replication is not null
+            && replication.SourceHost == leaderState.Host
+            && replication.SourcePort == leaderState.Port;
+        if (followsLeader && replication!.HasDiverged
+            && !GtidPosition.Parse(leaderState.BinlogPosition).Contains(local.BinlogPosition))
+        {
+            return Decision.Nothing($"cannot replicate from {leader.Name} because this server has transactions the primary does not have (errant: {local.BinlogPosition} against {leaderState.BinlogPosition}); it needs a re-clone");
+        }
+        if (followsLeader && replication!.IoRunning && replication.SqlRunning)
+        {
+            return Decision.Nothing($"is a replica of {leader.Name}");
+        }
+        return new Decision(new HaAction.Follow(leader.Name, leaderState.Host, leaderState.Port),
+            followsLeader
+                ? $"restarted replication from {leader.Name} because it had stopped"
+                : $"started replicating from {leader.Name} because it holds the leader key");
+    }
+
+    private static Decision DecideWithoutLeader(HaSnapshot s)
+    {
+        var local = s.Local;
+        if (local.IsWritable)
+        {
+            return new Decision(new HaAction.Demote(), "made the server read-only because nobody holds the leader key");
+        }
+        if (local.IsReplicating)
+        {
+            return new Decision(new HaAction.StopReplication(),
+                "stopped replicating because the leader key is gone, so the former primary gets no more acknowledgements from here");
+        }
+        if (s.Self.Tags.NoFailover)
+        {
+            return Decision.Nothing("nobody holds the leader key and this member is tagged nofailover; waiting for another member to take over");
+        }
+
+        var selfState = MemberStateFactory.FromLocal(s.Self, local, s.Cluster!.Members.Values, s.LastKnownRole, null, DateTimeOffset.MinValue);
+        var others = s.Cluster.Members.Values.Where(m => m.Name != s.Self.Name).ToList();
+        var mine = GtidPosition.Parse(selfState.ReceivedPosition);
+
+        foreach (var other in others)
+        {
+            if (other.Server == ServerStatus.Running && other.ReadOnly != true)
+            {
+                return Decision.Nothing($"nobody holds the leader key but {other.Name} still reports a writable server; waiting for it to demote itself");
+            }
+            if (other.Server == ServerStatus.Running && other.IoRunning)
+            {
+                return Decision.Nothing($"nobody holds the leader key; waiting for {other.Name} to stop replicating from the former primary before choosing a new one");
+            }
+            if (other.Server != ServerStatus.Running && other.Role == MemberRole.Replica
+                && GtidPosition.Parse(other.ReceivedPosition).CompareWith(mine) is GtidOrder.Ahead or GtidOrder.Diverged)
+            {
+                return Decision.Nothing($"nobody holds the leader key; waiting for replica {other.Name}, whose server is down, because it may hold transactions this member lacks");
+            }
+        }
+
+        var ranked = CandidateRanking.Rank(others.Append(selfState));
+        if (ranked.Count == 0 || ranked[0].Name != s.Self.Name)
+        {
+            return ranked.Count == 0
+                ? Decision.Nothing("nobody holds the leader key and no member can be promoted yet")
+                : Decision.Nothing($"nobody holds the leader key; {ranked[0].Name} is the better candidate");
+        }
+        var notContained = others
+            .Where(o => o.Server == ServerStatus.Running && !mine.Contains(GtidPosition.Parse(o.ReceivedPosition)))
+            .Select(o => o.Name)
+            .ToList();
+        if (notContained.Count > 0)
+        {
+            return Decision.Nothing($"nobody holds the leader key but this member lacks transactions that {string.Join(", ", notContained)} has; refusing to take over");
+        }
+        return new Decision(new HaAction.AcquireLeadership(),
+            $"tried to take the leader key because nobody holds it and this member has the most received transactions ({mine})");
+    }
+
+    private static bool LeaseAtRisk(HaSnapshot s, DateTimeOffset now) =>
+        s.Lease is null || s.Lease.IsLost || s.Lease.ExpiresNoEarlierThan - now <= s.Timing.DemoteMargin;
+
+    private static List<string> OtherWriters(HaSnapshot s) =>
+        s.Cluster!.Members.Values
+            .Where(m => m.Name != s.Self.Name && m.Server == ServerStatus.Running && m.ReadOnly == false)
+            .Select(m => m.Name)
+            .ToList();
+}

@@ -1,0 +1,30 @@
+using Keel.Core.Gtid;
+
+namespace Keel.Core.Model;
+
+/// <summary>One probe of the local server, taken at the start of a tick.</summary>
+public sealed record LocalServer(
+    ServerStatus Status,
+    int? Pid,
+    bool? ReadOnly,
+    GtidPosition BinlogPosition,
+    GtidPosition SlavePosition,
+    ReplicationStatus? Replication,
+    bool? SemiSyncSourceActive,
+    string? ProbeError)
+{
+    public static LocalServer Stopped(int? pid = null, string? why = null) =>
+        new(ServerStatus.Stopped, pid, null, GtidPosition.Empty, GtidPosition.Empty, null, null, why);
+
+    public static LocalServer Unknown(int? pid, string why) =>
+        new(ServerStatus.Unknown, pid, null, GtidPosition.Empty, GtidPosition.Empty, null, null, why);
+
+    public bool IsWritable => Status == ServerStatus.Running && ReadOnly == false;
+
+    /// <summary>Replication is configured and the IO thread runs or is (re)connecting.</summary>
+    public bool IsReplicating => Replication is { IoRunning: true };
+
+    /// <summary>Everything this server has received: its own binlog and, on a replica, the relay log.</summary>
+    public GtidPosition ReceivedPosition =>
+        Replication is null ? BinlogPosition : BinlogPosition.Union(Replication.ReceivedPosition);
+}

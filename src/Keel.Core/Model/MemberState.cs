@@ -1,0 +1,37 @@
+namespace Keel.Core.Model;
+
+/// <summary>Role a member reports for its own server.</summary>
+public enum MemberRole
+{
+    Unknown,
+    Primary,
+    Replica,
+}
+
+/// <summary>
+/// What one agent publishes about its member under its session lease (etcd key <c>members/NAME</c>). Positions are
+/// GTID strings so that the record stays a plain value that any client can read.
+/// </summary>
+public sealed record MemberState
+{
+    public required string Name { get; init; }
+    public required string Host { get; init; }
+    public required int Port { get; init; }
+    public required string ApiUrl { get; init; }
+    public MemberTags Tags { get; init; } = MemberTags.Default;
+    public ServerStatus Server { get; init; }
+    public bool? ReadOnly { get; init; }
+    public MemberRole Role { get; init; }
+    /// <summary>Name of the member this one replicates from, when known.</summary>
+    public string? Following { get; init; }
+    public bool IoRunning { get; init; }
+    public bool SqlRunning { get; init; }
+    public string BinlogPosition { get; init; } = "";
+    public string ReceivedPosition { get; init; } = "";
+    public long? LagSeconds { get; init; }
+    public bool? SemiSync { get; init; }
+    public string? LastError { get; init; }
+    public int? AgentPid { get; init; }
+    public int? ServerPid { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}

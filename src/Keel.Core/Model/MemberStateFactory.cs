@@ -1,0 +1,46 @@
+namespace Keel.Core.Model;
+
+/// <summary>Turns a probe of the local server into the record an agent publishes.</summary>
+public static class MemberStateFactory
+{
+    public static MemberState FromLocal(
+        MemberIdentity self,
+        LocalServer local,
+        IEnumerable<MemberState> peers,
+        MemberRole lastKnownRole,
+        int? agentPid,
+        DateTimeOffset now)
+    {
+        var replication = local.Replication;
+        var following = replication?.SourceHost is { } host
+            ? peers.FirstOrDefault(p => p.Host == host && p.Port == replication.SourcePort)?.Name ?? $"{host}:{replication.SourcePort}"
+            : null;
+        var role = local.Status != ServerStatus.Running
+            ? lastKnownRole
+            : local.ReadOnly == false ? MemberRole.Primary : MemberRole.Replica;
+        return new MemberState
+        {
+            Name = self.Name,
+            Host = self.Host,
+            Port = self.Port,
+            ApiUrl = self.ApiUrl,
+            Tags = self.Tags,
+            Server = local.Status,
+            ReadOnly = local.ReadOnly,
+            Role = role,
+            Following = following,
+            IoRunning = replication?.IoRunning ?? false,
+            SqlRunning = replication?.SqlRunning ?? false,
+            BinlogPosition = local.BinlogPosition.ToString(),
+            ReceivedPosition = local.ReceivedPosition.ToString(),
+            LagSeconds = replication?.SecondsBehindSource,
+            SemiSync = local.SemiSyncSourceActive,
+            LastError = local.ProbeError ?? FirstNonEmpty(replication?.LastIoError, replication?.LastSqlError),
+            AgentPid = agentPid,
+            ServerPid = local.Pid,
+            UpdatedAt = now,
+        };
+    }
+
+    private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v));
+}

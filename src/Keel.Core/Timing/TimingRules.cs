@@ -1,0 +1,30 @@
+namespace Keel.Core.Timing;
+
+/// <summary>
+/// The agent's timing and the one rule that ties them together.
+/// A primary must be read-only before its lease can expire. The lease expires no earlier than the moment the last
+/// successful keepalive was sent plus the TTL. Between two ticks the agent is blind for up to one loop interval, and
+/// the demotion itself is one local query that may take up to one request timeout. So the primary demotes once
+/// less than <see cref="DemoteMargin"/> = loop interval + request timeout is left. Keepalives go out every TTL/3,
+/// each bounded by the request timeout, so a healthy agent renews long before that margin: the rule
+/// <c>ttl &gt;= 3 * (loop_interval + request_timeout)</c> keeps one failed keepalive from causing a demotion.
+/// </summary>
+public sealed record TimingRules(TimeSpan Ttl, TimeSpan LoopInterval, TimeSpan RequestTimeout)
+{
+    public static readonly TimingRules Default = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+
+    public TimeSpan DemoteMargin => LoopInterval + RequestTimeout;
+
+    /// <summary>Null when valid, else the reason in one sentence.</summary>
+    public string? Validate()
+    {
+        if (LoopInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero || Ttl <= TimeSpan.Zero)
+        {
+            return "ttl, loop_interval and request_timeout must all be positive";
+        }
+        var minimum = 3 * (LoopInterval + RequestTimeout);
+        return Ttl < minimum
+            ? $"ttl ({Ttl.TotalSeconds:0.###} s) must be at least 3 * (loop_interval + request_timeout) = {minimum.TotalSeconds:0.###} s so that one slow keepalive cannot demote a healthy primary"
+            : null;
+    }
+}

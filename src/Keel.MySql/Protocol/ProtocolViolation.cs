@@ -1,0 +1,13 @@
+namespace Keel.MySql.Protocol;
+
+/// <summary>
+/// The bytes on the wire do not fit the protocol. Raised deep in the parsers without endpoint
+/// context; the connection turns it into a <see cref="MySqlConnectionException"/> naming the server.
+/// </summary>
+internal sealed class ProtocolViolationException : Exception
+{
+    public ProtocolViolationException(string message)
+        : base(message)
+    {
+    }
+}

@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using Keel.Core.Decisions;
+using Keel.Core.Model;
+using static Keel.Core.Tests.SnapshotBuilder;
+
+namespace Keel.Core.Tests;
+
+public class HaDeciderTests
+{
+    public sealed record Case(string Name, HaSnapshot Snapshot, Type Action, string ReasonContains)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static readonly LocalServer Stopped = LocalServer.Stopped();
+
+    public static TheoryData<Case> Cases() => new()
+    {
+        // Local server life.
+        new("a stopped server that holds the leader key releases it first",
+            Snapshot(Stopped, Cluster("m1", Member("m2", Replica("m1")))), typeof(HaAction.ReleaseLeadership), "released the leader key"),
+        new("a stopped replica is started",
+            Snapshot(Stopped, Cluster("m2")), typeof(HaAction.StartServer), "started the local server"),
+        new("a stopped server is started even while etcd is unreachable",
+            Snapshot(Stopped, null), typeof(HaAction.StartServer), "not running"),
+        new("an unknown server (probe timed out) blocks every action",
+            Snapshot(LocalServer.Unknown(100, "probe timed out"), Cluster(null, Member("m2", ReadOnlyServer()))), typeof(HaAction.None), "probe timed out"),
+
+        // etcd unreachable: unknown is not no.
+        new("a replica without etcd does nothing",
+            Snapshot(Replica("m2"), null), typeof(HaAction.None), "etcd is unreachable"),
+        new("a primary without etcd stays writable while its lease is safely valid",
+            Snapshot(Primary(), null), typeof(HaAction.None), "keeping the primary writable"),
+        new("a primary without etcd demotes itself before its lease can expire",
+            Snapshot(Primary(), null, new LeaseView(MyLease, Now.AddSeconds(2), false)), typeof(HaAction.Demote), "lease may expire"),
+        new("a primary that lost its session lease demotes itself",
+            Snapshot(Primary(), Cluster(null), new LeaseView(MyLease, Now.AddSeconds(-1), true)), typeof(HaAction.Demote), "no valid session lease"),
+
+        // Bootstrap.
+        new("an empty member of an uninitialized cluster tries to bootstrap",
+            Snapshot(ReadOnlyServer(""), Cluster(null) with { InitializedBy = null }), typeof(HaAction.Bootstrap), "initialize a new cluster"),
+        new("a member with data never bootstraps a new cluster",
+            Snapshot(ReadOnlyServer("0-1-5"), Cluster(null) with { InitializedBy = null }), typeof(HaAction.None), "refusing to bootstrap"),
+
+        // Leader.
+        new("the leader with a read-only server promotes it",
+            Snapshot(ReadOnlyServer(), Cluster("m1")), typeof(HaAction.Promote), "holds the leader key"),
+        new("the healthy leader does nothing",
+            Snapshot(Primary(), Cluster("m1", Member("m2", Replica("m1")))), typeof(HaAction.None), "healthy primary"),
+        new("the leader whose lease is about to expire demotes itself",
+            Snapshot(Primary(), Cluster("m1"), new LeaseView(MyLease, Now.AddSeconds(1), false)), typeof(HaAction.Demote), "could not be renewed"),
+        new("a restarted agent moves its leader key onto its new lease",
+            Snapshot(Primary(), Cluster("m1") with { Leader = new LeaderRecord("m1", 999, 7) }), typeof(HaAction.ReclaimLeadership), "new session lease"),
+
+        // Followers.
+        new("a writable server that is not the leader demotes itself",
+            Snapshot(Primary(), Cluster("m2", Member("m2", Primary()))), typeof(HaAction.Demote), "m2 holds the leader key"),
+        new("a replica starts following the leader",
+            Snapshot(ReadOnlyServer(), Cluster("m2", Member("m2", Primary()))), typeof(HaAction.Follow), "started replicating from m2"),
+        new("a replica of the wrong source re-points to the leader",
+            Snapshot(Replica("m3"), Cluster("m2", Member("m2", Primary()))), typeof(HaAction.Follow), "started replicating from m2"),
+        new("a replica whose threads stopped restarts them",
+            Snapshot(Replica("m2", io: false), Cluster("m2", Member("m2", Primary()))), typeof(HaAction.Follow), "restarted replication"),
+        new("a streaming replica does nothing",
+            Snapshot(Replica("m2"), Cluster("m2", Member("m2", Primary()))), typeof(HaAction.None), "is a replica of m2"),
+        new("a replica waits for a leader that is still promoting",
+            Snapshot(ReadOnlyServer(), Cluster("m2", Member("m2", ReadOnlyServer()))), typeof(HaAction.None), "finish its promotion"),
+        new("a diverged replica is not re-pointed blindly",
+            Snapshot(Replica("m2", ioErrno: 1236, applied: "0-1-12"), Cluster("m2", Member("m2", Primary("0-2-11")))), typeof(HaAction.None), "errant"),
+
+        // No leader: election.
+        new("without a leader a writable server demotes itself",
+            Snapshot(Primary(), Cluster(null)), typeof(HaAction.Demote), "nobody holds the leader key"),
+        new("without a leader a replica first stops its IO thread",
+            Snapshot(Replica("m3"), Cluster(null, Member("m2", ReadOnlyServer("0-1-9")))), typeof(HaAction.StopReplication), "stopped replicating"),
+        new("the member with the most received transactions takes the lead",
+            Snapshot(Replica("m3", received: "0-3-12", io: false, applied: "0-3-10"), Cluster(null, Member("m2", Replica("m3", received: "0-3-11", io: false, applied: "0-3-11")))),
+            typeof(HaAction.AcquireLeadership), "most received transactions"),
+        new("a member behind another waits for the better candidate",
+            Snapshot(Replica("m3", received: "0-3-10", io: false), Cluster(null, Member("m2", Replica("m3", received: "0-3-12", io: false)))),
+            typeof(HaAction.None), "m2 is the better candidate"),
+        new("equal candidates are split by priority",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false), tags: new MemberTags(Priority: 200)))),
+            typeof(HaAction.None), "m2 is the better candidate"),
+        new("equal candidates of equal priority are split by name",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false)))),
+            typeof(HaAction.AcquireLeadership), "most received"),
+        new("a nofailover member never takes the lead",
+            Snapshot(Replica("m3", received: "0-3-99", io: false), Cluster(null, Member("m2", Replica("m3", io: false))), tags: new MemberTags(NoFailover: true)),
+            typeof(HaAction.None), "nofailover"),
+        new("a nofailover member is skipped by the others",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false), tags: new MemberTags(NoFailover: true, Priority: 999)))),
+            typeof(HaAction.AcquireLeadership), "most received"),
+        new("a nofailover member that received more blocks a promotion that would lose its transactions",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", received: "0-3-99", io: false), tags: new MemberTags(NoFailover: true)))),
+            typeof(HaAction.None), "lacks transactions that m2 has"),
+        new("nobody is elected while another member is still writable",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Primary()))), typeof(HaAction.None), "still reports a writable server"),
+        new("nobody is elected while another member still replicates from the former primary",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3")))), typeof(HaAction.None), "to stop replicating"),
+        new("a down replica that may hold more transactions is waited for",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", LocalServer.Stopped() with { BinlogPosition = Keel.Core.Gtid.GtidPosition.Parse("0-1-12") }, MemberRole.Replica))),
+            typeof(HaAction.None), "whose server is down"),
+        new("the former primary's unacknowledged tail does not block the election",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", LocalServer.Stopped() with { BinlogPosition = Keel.Core.Gtid.GtidPosition.Parse("0-1-12") }, MemberRole.Primary))),
+            typeof(HaAction.AcquireLeadership), "most received"),
+        new("a candidate that lacks another member's transactions refuses",
+            Snapshot(Replica("m3", received: "0-1-20,1-1-1", io: false, applied: "0-1-20,1-1-1"), Cluster(null, Member("m2", Replica("m3", received: "0-1-10,1-1-2", io: false, applied: "0-1-10,1-1-2")))),
+            typeof(HaAction.None), "lacks transactions that m2 has"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Decide_returns_the_expected_action_and_reason(Case c)
+    {
+        var decision = HaDecider.Decide(c.Snapshot, Now);
+        Assert.True(decision.Action.GetType() == c.Action, $"{c.Name}: expected {c.Action.Name}, got {decision}");
+        Assert.Contains(c.ReasonContains, decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_reason_is_one_sentence_without_a_trailing_period()
+    {
+        foreach (var c in Cases())
+        {
+            var reason = HaDecider.Decide(c.Snapshot, Now).Reason;
+            Assert.DoesNotContain('\n', reason);
+            Assert.False(reason.EndsWith('.'), reason);
+        }
+    }
+
+    [Fact]
+    public void Release_and_reclaim_carry_the_fencing_token_of_the_leader_key()
+    {
+        var release = HaDecider.Decide(Snapshot(LocalServer.Stopped(), Cluster("m1")), Now).Action;
+        Assert.Equal(new HaAction.ReleaseLeadership(7), release);
+        var cluster = Cluster("m1") with { Leader = new LeaderRecord("m1", 5, 42), Members = ImmutableDictionary<string, MemberState>.Empty };
+        Assert.Equal(new HaAction.ReclaimLeadership(42), HaDecider.Decide(Snapshot(Primary(), cluster), Now).Action);
+    }
+
+    [Fact]
+    public void Follow_targets_the_leaders_published_address()
+    {
+        var action = HaDecider.Decide(Snapshot(ReadOnlyServer(), Cluster("m3", Member("m3", Primary()))), Now).Action;
+        Assert.Equal(new HaAction.Follow("m3", "127.0.0.1", 3303), action);
+    }
+}
