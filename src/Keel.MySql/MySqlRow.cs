@@ -6,6 +6,23 @@ public sealed class MySqlRow
     private readonly string?[] _values;
     private readonly ColumnIndex _columns;
 
+    /// <summary>
+    /// Builds a standalone row, e.g. for fakes of <see cref="IMySqlConnection"/> in tests. Rows read
+    /// from the server share one column index instead.
+    /// </summary>
+    public MySqlRow(IReadOnlyList<string> columns, IReadOnlyList<string?> values)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(values);
+        if (columns.Count != values.Count)
+        {
+            throw new ArgumentException($"{columns.Count} columns but {values.Count} values", nameof(values));
+        }
+
+        _values = [.. values];
+        _columns = new ColumnIndex(columns);
+    }
+
     internal MySqlRow(string?[] values, ColumnIndex columns)
     {
         _values = values;

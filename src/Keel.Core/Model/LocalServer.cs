@@ -10,7 +10,7 @@ public sealed record LocalServer(
     GtidPosition BinlogPosition,
     GtidPosition SlavePosition,
     ReplicationStatus? Replication,
-    bool? SemiSyncSourceActive,
+    bool? SemiSyncActive,
     string? ProbeError)
 {
     public static LocalServer Stopped(int? pid = null, string? why = null) =>

@@ -34,7 +34,7 @@ public static class MemberStateFactory
             BinlogPosition = local.BinlogPosition.ToString(),
             ReceivedPosition = local.ReceivedPosition.ToString(),
             LagSeconds = replication?.SecondsBehindSource,
-            SemiSync = local.SemiSyncSourceActive,
+            SemiSync = local.SemiSyncActive,
             LastError = local.ProbeError ?? FirstNonEmpty(replication?.LastIoError, replication?.LastSqlError),
             AgentPid = agentPid,
             ServerPid = local.Pid,

@@ -91,7 +91,7 @@ internal static class Authenticator
             var packet = await channel.ReadPacketAsync(ct);
             if (packet.IsEmpty)
             {
-                throw new ProtocolViolationException("empty packet during authentication");
+                throw new MalformedPacketException("empty packet during authentication");
             }
 
             switch (packet.Span[0])
@@ -149,7 +149,8 @@ internal static class Authenticator
         if (status == FullAuthRequired && options.UnixSocket is not null)
         {
             // A unix socket counts as a secure transport: the server accepts the password itself.
-            await channel.WritePacketAsync([.. System.Text.Encoding.UTF8.GetBytes(options.Password), 0], ct);
+            byte[] clear = [.. System.Text.Encoding.UTF8.GetBytes(options.Password), 0];
+            await channel.WritePacketAsync(clear, ct);
             return;
         }
 

@@ -35,7 +35,7 @@ internal static class FailureTranslator
         return ex switch
         {
             SocketException s => new MySqlConnectionException($"{endpoint}: {operation} failed: {s.SocketErrorCode}: {s.Message}", ex),
-            EndOfStreamException or IOException or ObjectDisposedException or ProtocolViolationException
+            EndOfStreamException or IOException or ObjectDisposedException or MalformedPacketException
                 => new MySqlConnectionException($"{endpoint}: {operation} failed: {ex.Message}", ex),
             _ => null,
         };

@@ -22,7 +22,7 @@ internal sealed record InitialHandshake(
         var protocol = r.ReadByte();
         if (protocol != 10)
         {
-            throw new ProtocolViolationException($"unsupported handshake protocol version {protocol}");
+            throw new MalformedPacketException($"unsupported handshake protocol version {protocol}");
         }
 
         var version = r.ReadNulTerminatedString();

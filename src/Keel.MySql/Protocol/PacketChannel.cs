@@ -95,7 +95,7 @@ internal sealed class PacketChannel : IDisposable
         var sequence = _buffer[_start + 3];
         if (sequence != _sequence)
         {
-            throw new ProtocolViolationException($"packet sequence id {sequence}, expected {_sequence}");
+            throw new MalformedPacketException($"packet sequence id {sequence}, expected {_sequence}");
         }
 
         _sequence++;

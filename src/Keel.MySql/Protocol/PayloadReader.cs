@@ -69,12 +69,12 @@ internal ref struct PayloadReader
             0xFC => ReadUInt16(),
             0xFD => ReadUInt24(),
             0xFE => ReadUInt64(),
-            _ => throw new ProtocolViolationException("length-encoded integer starts with 0xFF"),
+            _ => throw new MalformedPacketException("length-encoded integer starts with 0xFF"),
         };
     }
 
     public ulong ReadLengthEncodedInt() =>
-        ReadLengthEncodedIntOrNull() ?? throw new ProtocolViolationException("unexpected NULL length-encoded integer");
+        ReadLengthEncodedIntOrNull() ?? throw new MalformedPacketException("unexpected NULL length-encoded integer");
 
     /// <summary>Length-encoded string as raw bytes; null for SQL NULL.</summary>
     public ReadOnlySpan<byte> ReadLengthEncodedBytes(out bool isNull)
@@ -88,7 +88,7 @@ internal ref struct PayloadReader
 
         if (len.Value > (ulong)Remaining)
         {
-            throw new ProtocolViolationException($"length-encoded string of {len} bytes overruns the packet ({Remaining} left)");
+            throw new MalformedPacketException($"length-encoded string of {len} bytes overruns the packet ({Remaining} left)");
         }
 
         return Take((int)len.Value);
@@ -101,7 +101,7 @@ internal ref struct PayloadReader
     }
 
     public string ReadLengthEncodedString() =>
-        ReadLengthEncodedStringOrNull() ?? throw new ProtocolViolationException("unexpected NULL string");
+        ReadLengthEncodedStringOrNull() ?? throw new MalformedPacketException("unexpected NULL string");
 
     /// <summary>NUL-terminated string; tolerates a missing terminator at the end of the payload (seen in old servers).</summary>
     public string ReadNulTerminatedString()
@@ -132,7 +132,7 @@ internal ref struct PayloadReader
     {
         if (count < 0 || _data.Length - _pos < count)
         {
-            throw new ProtocolViolationException(
+            throw new MalformedPacketException(
                 $"packet too short: needed {count} bytes at offset {_pos} of {_data.Length}");
         }
     }

@@ -27,7 +27,7 @@ internal static class QueryResponseReader
                     // ERR ends the whole response, so the connection is still in step and reusable.
                     throw ServerError.Parse(packet.Span);
                 case PacketHeaders.LocalInfile:
-                    throw new ProtocolViolationException("server requested LOCAL INFILE, which this client never enables");
+                    throw new MalformedPacketException("server requested LOCAL INFILE, which this client never enables");
                 default:
                     var columnCount = ReadColumnCount(packet.Span);
                     (result, status) = await ReadResultSetAsync(channel, columnCount, deprecateEof, ct);
@@ -56,7 +56,7 @@ internal static class QueryResponseReader
             var eof = await channel.ReadPacketAsync(ct);
             if (!EofPacket.IsTerminator(eof.Span))
             {
-                throw new ProtocolViolationException($"expected EOF after column definitions, got 0x{Header(eof):X2}");
+                throw new MalformedPacketException($"expected EOF after column definitions, got 0x{Header(eof):X2}");
             }
         }
 
@@ -83,15 +83,15 @@ internal static class QueryResponseReader
     }
 
     private static byte Header(ReadOnlyMemory<byte> packet) =>
-        packet.IsEmpty ? throw new ProtocolViolationException("empty packet") : packet.Span[0];
+        packet.IsEmpty ? throw new MalformedPacketException("empty packet") : packet.Span[0];
 
     private static int ReadColumnCount(ReadOnlySpan<byte> payload)
     {
         var r = new PayloadReader(payload);
         var count = r.ReadLengthEncodedInt();
-        return count is > 0 and <= 4096
+        return count is > 0 and <= 65535
             ? (int)count
-            : throw new ProtocolViolationException($"implausible column count {count}");
+            : throw new MalformedPacketException($"implausible column count {count}");
     }
 
     private static string ReadColumnName(ReadOnlySpan<byte> payload)

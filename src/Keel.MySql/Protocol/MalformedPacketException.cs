@@ -4,9 +4,9 @@ namespace Keel.MySql.Protocol;
 /// The bytes on the wire do not fit the protocol. Raised deep in the parsers without endpoint
 /// context; the connection turns it into a <see cref="MySqlConnectionException"/> naming the server.
 /// </summary>
-internal sealed class ProtocolViolationException : Exception
+internal sealed class MalformedPacketException : Exception
 {
-    public ProtocolViolationException(string message)
+    public MalformedPacketException(string message)
         : base(message)
     {
     }

@@ -1,0 +1,69 @@
+using Keel.Agent.Api;
+using Keel.Agent.Configuration;
+using Keel.Agent.Ha;
+using Keel.Agent.Logging;
+using Keel.Agent.Proxy;
+using Keel.Agent.Server;
+using Keel.Agent.Store;
+using Keel.Etcd;
+using Keel.MySql.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Keel.Agent;
+
+/// <summary>Wires one agent together and runs it until cancelled: REST API plus HA loop.</summary>
+public static class AgentHost
+{
+    public static async Task RunAsync(AgentConfig config, ILoggerFactory logging, CancellationToken ct)
+    {
+        var log = logging.CreateLogger("keel.agent");
+        var time = TimeProvider.System;
+        var m = config.Member;
+        var server = new MariaDbServer(new MariaDbServerOptions
+        {
+            DataDir = m.DataDir,
+            RunDir = m.RunDir,
+            Port = m.Port,
+            ServerId = m.ServerId,
+            BindAddress = m.BindAddress,
+            ExtraSettings = WithAgentDefaults(m.MariadbSettings),
+        });
+        await using var sql = new LocalConnection(server.RootOptions(config.Timing.RequestTimeout) with { ConnectTimeout = config.Timing.RequestTimeout });
+        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = config.Etcd.Endpoints, RequestTimeout = config.Timing.RequestTimeout });
+        var store = new ClusterStore(etcd, new KeyLayout(config.Cluster));
+        var probe = new LocalServerProbe(server, sql, config.Timing.RequestTimeout);
+        var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout);
+        var proxy = config.Haproxy is { } h ? new HaproxyRuntime(h.AdminSocket, config.Timing.RequestTimeout) : null;
+        var executor = new HaExecutor(config, store, control, proxy, time, log);
+        var status = new AgentStatus();
+        await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log);
+
+        await using var api = AgentApi.Build(config, status, time);
+        await api.StartAsync(ct);
+        log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
+        try
+        {
+            await loop.RunAsync(ct);
+        }
+        finally
+        {
+            log.Stopping(m.Name);
+            await api.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Semi-sync's source side starts off on every member: it has no timeout here (no silent fallback to async), so
+    /// a replica with it on would block its SQL thread waiting for acknowledgements from replicas it does not have.
+    /// The agent turns it on at promotion, before the server becomes writable.
+    /// </summary>
+    private static Dictionary<string, string> WithAgentDefaults(IReadOnlyDictionary<string, string> configured)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["rpl_semi_sync_master_enabled"] = "OFF" };
+        foreach (var (k, v) in configured)
+        {
+            settings[k] = v;
+        }
+        return settings;
+    }
+}

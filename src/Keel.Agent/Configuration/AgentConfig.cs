@@ -1,0 +1,43 @@
+using Keel.Core.Model;
+using Keel.Core.Timing;
+
+namespace Keel.Agent.Configuration;
+
+/// <summary>One agent's configuration, read from YAML and validated once at start.</summary>
+public sealed record AgentConfig(
+    string Cluster,
+    MemberConfig Member,
+    ApiConfig Api,
+    EtcdConfig Etcd,
+    TimingRules Timing,
+    UsersConfig Users,
+    HaproxyConfig? Haproxy)
+{
+    public MemberIdentity Identity => new(Member.Name, Member.Host, Member.Port, Api.Url, Member.Tags);
+}
+
+public sealed record MemberConfig(
+    string Name,
+    string Host,
+    int Port,
+    int ServerId,
+    string DataDir,
+    string RunDir,
+    string BindAddress,
+    MemberTags Tags,
+    IReadOnlyDictionary<string, string> MariadbSettings);
+
+/// <summary>Where the REST API listens (<see cref="Listen"/>) and the URL peers and HAProxy use to reach it.</summary>
+public sealed record ApiConfig(string Listen, string Url, string? Token);
+
+public sealed record EtcdConfig(IReadOnlyList<Uri> Endpoints);
+
+public sealed record Credentials(string User, string Password);
+
+/// <summary>Accounts Keel creates on every member (without binlog, so they add no GTIDs).</summary>
+public sealed record UsersConfig(Credentials Replication, Credentials Admin, ApplicationUser? Application);
+
+public sealed record ApplicationUser(string User, string Password, string Database);
+
+/// <summary>The HAProxy runtime API the agent pushes routing changes to, and the backend names of the two ports.</summary>
+public sealed record HaproxyConfig(string AdminSocket, string ReadWriteBackend, string ReadOnlyBackend);

@@ -1,0 +1,185 @@
+using Keel.Core.Model;
+using Keel.Core.Timing;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.Agent.Configuration;
+
+/// <summary>Reads and validates an agent's YAML configuration; all problems are reported at once.</summary>
+public static class AgentConfigLoader
+{
+    public static AgentConfig LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: cannot read the configuration file: {ex.Message}", ex);
+        }
+        return Parse(text, path);
+    }
+
+    public static AgentConfig Parse(string yaml, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException($"{source}: not valid YAML (line {ex.Start.Line}): {ex.Message}", ex);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ConfigException($"{source}: the configuration must be a YAML mapping with at least 'cluster' and 'member'");
+        }
+
+        var errors = new List<string>();
+        var top = new YamlFields(root, "", errors);
+        var cluster = top.String("cluster", required: true) ?? "";
+        top.Check("cluster", cluster.Length == 0 || cluster.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), "may hold only letters, digits, '-' and '_'");
+
+        var member = ReadMember(top.Section("member", required: true), errors);
+        var api = ReadApi(top.Section("api", required: true));
+        var etcd = ReadEtcd(top.Section("etcd", required: true));
+        var timing = ReadTiming(top.Section("timing", required: false), top);
+        var users = ReadUsers(top.Section("users", required: true));
+        var haproxy = ReadHaproxy(top.Section("haproxy", required: false));
+        top.RejectUnknown();
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
+        }
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy);
+    }
+
+    private static MemberConfig? ReadMember(YamlFields? f, List<string> errors)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var name = f.String("name", required: true) ?? "";
+        f.Check("name", name.Length == 0 || name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), "may hold only letters, digits, '-' and '_'");
+        var host = f.String("host", required: true) ?? "";
+        var port = f.Int("port", required: true, 0, 1, 65535);
+        var serverId = f.Int("server_id", required: true, 0, 1, int.MaxValue);
+        var dataDir = f.String("data_dir", required: true) ?? "";
+        var runDir = f.String("run_dir", required: true) ?? "";
+        f.Check("data_dir", dataDir.Length == 0 || Path.IsPathRooted(dataDir), "must be an absolute path");
+        f.Check("run_dir", runDir.Length == 0 || Path.IsPathRooted(runDir), "must be an absolute path");
+        f.Check("run_dir", runDir.Length < 90, "is too long: the server's unix socket path inside it must stay under 108 bytes");
+        var bind = f.String("bind_address", required: false, fallback: host)!;
+        var tags = MemberTags.Default;
+        if (f.Section("tags", required: false) is { } t)
+        {
+            tags = new MemberTags(t.Bool("nofailover", false), t.Int("priority", false, 100, 0, 1_000_000));
+            t.RejectUnknown();
+        }
+        var settings = f.StringMap("mariadb_settings");
+        f.RejectUnknown();
+        _ = errors;
+        return new MemberConfig(name, host, port, serverId, dataDir, runDir, bind, tags, settings);
+    }
+
+    private static ApiConfig? ReadApi(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var listen = f.String("listen", required: true) ?? "";
+        var ok = Uri.TryCreate($"http://{listen}", UriKind.Absolute, out var listenUri) && listenUri.Port > 0 && listen.Contains(':', StringComparison.Ordinal);
+        f.Check("listen", listen.Length == 0 || ok, $"must be host:port, such as 127.0.0.1:8008, not '{listen}'");
+        var url = f.String("url", required: false, fallback: $"http://{listen}")!;
+        f.Check("url", Uri.TryCreate(url, UriKind.Absolute, out _), $"must be an absolute http URL, not '{url}'");
+        var token = f.String("token", required: false);
+        f.RejectUnknown();
+        return new ApiConfig(listen, url.TrimEnd('/'), token);
+    }
+
+    private static EtcdConfig? ReadEtcd(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var endpoints = new List<Uri>();
+        foreach (var e in f.StringList("endpoints", required: true))
+        {
+            if (Uri.TryCreate(e, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                endpoints.Add(uri);
+            }
+            else
+            {
+                f.Check("endpoints", false, $"'{e}' is not an http(s) URL such as http://127.0.0.1:2379");
+            }
+        }
+        f.RejectUnknown();
+        return new EtcdConfig(endpoints);
+    }
+
+    private static TimingRules ReadTiming(YamlFields? f, YamlFields top)
+    {
+        var d = TimingRules.Default;
+        if (f is null)
+        {
+            return d;
+        }
+        var rules = new TimingRules(f.Duration("ttl", d.Ttl), f.Duration("loop_interval", d.LoopInterval), f.Duration("request_timeout", d.RequestTimeout));
+        f.RejectUnknown();
+        var problem = rules.Validate();
+        f.Check("ttl", problem is null, problem ?? "");
+        _ = top;
+        return rules;
+    }
+
+    private static UsersConfig? ReadUsers(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var replication = ReadCredentials(f.Section("replication", required: true));
+        var admin = ReadCredentials(f.Section("admin", required: true));
+        ApplicationUser? app = null;
+        if (f.Section("application", required: false) is { } a)
+        {
+            app = new ApplicationUser(a.String("user", true) ?? "", a.String("password", true) ?? "", a.String("database", true) ?? "");
+            a.RejectUnknown();
+        }
+        f.RejectUnknown();
+        return new UsersConfig(replication ?? new("", ""), admin ?? new("", ""), app);
+    }
+
+    private static Credentials? ReadCredentials(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var c = new Credentials(f.String("user", required: true) ?? "", f.String("password", required: true) ?? "");
+        f.RejectUnknown();
+        return c;
+    }
+
+    private static HaproxyConfig? ReadHaproxy(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var h = new HaproxyConfig(
+            f.String("admin_socket", required: true) ?? "",
+            f.String("rw_backend", required: false, fallback: "keel_rw")!,
+            f.String("ro_backend", required: false, fallback: "keel_ro")!);
+        f.RejectUnknown();
+        return h;
+    }
+}

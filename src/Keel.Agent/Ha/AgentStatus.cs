@@ -1,0 +1,17 @@
+using Keel.Core.Decisions;
+using Keel.Core.Model;
+
+namespace Keel.Agent.Ha;
+
+/// <summary>The result of the last tick, read by the REST API without touching MySQL or etcd.</summary>
+public sealed record TickResult(HaSnapshot Snapshot, Decision Decision, MemberState Published, DateTimeOffset At);
+
+/// <summary>Holds the latest <see cref="TickResult"/>; written by the loop, read by API requests.</summary>
+public sealed class AgentStatus
+{
+    private TickResult? _latest;
+
+    public TickResult? Latest => Volatile.Read(ref _latest);
+
+    public void Update(TickResult result) => Volatile.Write(ref _latest, result);
+}

@@ -1,0 +1,112 @@
+using Keel.Agent.Configuration;
+using Keel.Agent.Logging;
+using Keel.Agent.Proxy;
+using Keel.Agent.Server;
+using Keel.Agent.Store;
+using Keel.Core.Decisions;
+using Keel.Core.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Keel.Agent.Ha;
+
+/// <summary>Applies one decision. No branching on cluster state here: that all lives in <see cref="HaDecider"/>.</summary>
+public sealed class HaExecutor
+{
+    private readonly AgentConfig _config;
+    private readonly ClusterStore _store;
+    private readonly ServerControl _server;
+    private readonly HaproxyRuntime? _proxy;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    public HaExecutor(AgentConfig config, ClusterStore store, ServerControl server, HaproxyRuntime? proxy, TimeProvider time, ILogger log)
+    {
+        _config = config;
+        _store = store;
+        _server = server;
+        _proxy = proxy;
+        _time = time;
+        _log = log;
+    }
+
+    private string Self => _config.Member.Name;
+
+    /// <summary>Runs the action; returns a sentence about what happened (logged by the caller).</summary>
+    public async Task<string?> ExecuteAsync(Decision decision, HaSnapshot s, string? formerLeader, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var lease = s.Lease?.LeaseId ?? 0;
+        switch (decision.Action)
+        {
+            case HaAction.None:
+                return null;
+            case HaAction.StartServer:
+                var pid = await _server.StartAsync(TimeSpan.FromSeconds(120), ct);
+                return $"the local server is running (pid {pid})";
+            case HaAction.Bootstrap:
+                return await _store.BootstrapAsync(Self, lease, now, ct)
+                    ? "initialized the cluster and took the leader key"
+                    : "another member initialized the cluster first";
+            case HaAction.AcquireLeadership:
+                if (!await _store.AcquireLeaderAsync(Self, lease, now, ct))
+                {
+                    return "another member took the leader key first";
+                }
+                await _store.AppendHistoryAsync(new HistoryEntry(now, formerLeader, Self, decision.Reason, s.Local.ReceivedPosition.ToString()), ct);
+                return "took the leader key";
+            case HaAction.ReclaimLeadership r:
+                return await _store.ReclaimLeaderAsync(Self, r.CreateRevision, lease, now, ct)
+                    ? "the leader key now uses this agent's lease"
+                    : "the leader key changed before it could be reclaimed";
+            case HaAction.ReleaseLeadership r:
+                var released = await _store.ReleaseLeaderAsync(r.CreateRevision, ct);
+                await PushAsync(p => p.StopWritesToAsync(_config.Haproxy!.ReadWriteBackend, Self, ct));
+                return released ? "deleted the leader key" : "the leader key had already changed";
+            case HaAction.Promote:
+                return await PromoteAsync(s, ct);
+            case HaAction.Demote:
+                await PushAsync(p => p.StopWritesToAsync(_config.Haproxy!.ReadWriteBackend, Self, ct));
+                await _server.DemoteAsync(ct);
+                return "the local server is read-only";
+            case HaAction.Follow f:
+                await _server.FollowAsync(f.Host, f.Port, ct);
+                return $"replicating from {f.Leader} at {f.Host}:{f.Port}";
+            case HaAction.StopReplication:
+                await _server.StopReplicationAsync(ct);
+                return "stopped the replication IO thread";
+            default:
+                throw new InvalidOperationException($"no executor step for {decision.Action}");
+        }
+    }
+
+    private async Task<string> PromoteAsync(HaSnapshot s, CancellationToken ct)
+    {
+        var leader = s.Cluster!.Leader!;
+        var position = await _server.DrainRelayLogAsync(_config.Timing.Ttl, ct);
+        // Fencing: the leader key must still be ours, with our lease, right before writes are allowed.
+        if (!await _store.StillLeaderAsync(leader.CreateRevision, s.Lease!.LeaseId, ct))
+        {
+            return "the leader key changed while the relay log was applied; not allowing writes";
+        }
+        await _server.AllowWritesAsync(ct);
+        await PushAsync(p => p.RouteWritesToAsync(_config.Haproxy!.ReadWriteBackend, Self, s.Cluster.Members.Keys.Append(Self).Distinct(), ct));
+        return $"the local server is the writable primary at {position}";
+    }
+
+    private async Task PushAsync(Func<HaproxyRuntime, Task> push)
+    {
+        if (_proxy is null)
+        {
+            return;
+        }
+        try
+        {
+            await push(_proxy);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            // HAProxy's own health checks still move the route; the push only makes it faster.
+            _log.ProxyFailed(Self, ex.Message);
+        }
+    }
+}

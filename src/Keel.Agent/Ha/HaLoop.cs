@@ -1,0 +1,300 @@
+using Keel.Agent.Configuration;
+using Keel.Agent.Logging;
+using Keel.Agent.Server;
+using Keel.Agent.Store;
+using Keel.Core.Decisions;
+using Keel.Core.Model;
+using Keel.Etcd;
+using Keel.MySql;
+using Keel.MySql.Server;
+using Microsoft.Extensions.Logging;
+
+namespace Keel.Agent.Ha;
+
+/// <summary>
+/// The agent's loop: read a snapshot, call the pure <see cref="HaDecider.Decide"/>, apply the decision. A tick runs
+/// every loop interval, and at once when the local server dies or the cluster's keys change, so that detection does
+/// not cost a poll interval.
+/// </summary>
+public sealed class HaLoop : IAsyncDisposable
+{
+    private static readonly TimeSpan ProcessPollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RepublishEvery = TimeSpan.FromSeconds(5);
+
+    private readonly AgentConfig _config;
+    private readonly IEtcdClient _etcd;
+    private readonly ClusterStore _store;
+    private readonly MariaDbServer _server;
+    private readonly LocalServerProbe _probe;
+    private readonly HaExecutor _executor;
+    private readonly AgentStatus _status;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Dictionary<string, string> _memberFingerprints = new(StringComparer.Ordinal);
+
+    private LeaseSession? _session;
+    private MemberRole _lastRole = MemberRole.Unknown;
+    private string? _lastReason;
+    private string? _lastLeader;
+    private MemberState? _lastPublished;
+    private DateTimeOffset _lastPublishedAt;
+
+    public HaLoop(AgentConfig config, IEtcdClient etcd, ClusterStore store, MariaDbServer server, LocalServerProbe probe,
+        HaExecutor executor, AgentStatus status, TimeProvider time, ILogger log)
+    {
+        _config = config;
+        _etcd = etcd;
+        _store = store;
+        _server = server;
+        _probe = probe;
+        _executor = executor;
+        _status = status;
+        _time = time;
+        _log = log;
+    }
+
+    private string Self => _config.Member.Name;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var watchers = new[] { WatchProcessAsync(ct), WatchClusterAsync(ct) };
+        while (!ct.IsCancellationRequested)
+        {
+            var acted = false;
+            try
+            {
+                acted = await TickAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // One bad tick must never kill the agent (Patroni's catch-all); it is logged as a bug.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _log.TickFailed(Self, ex);
+            }
+            if (!acted)
+            {
+                try
+                {
+                    await _wake.WaitAsync(_config.Timing.LoopInterval, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        await Task.WhenAll(watchers);
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake-up is already pending.
+        }
+    }
+
+    /// <summary>One tick; true when an action was taken (the next tick then runs at once).</summary>
+    public async Task<bool> TickAsync(CancellationToken ct)
+    {
+        await EnsureSessionAsync(ct);
+        var local = await _probe.ProbeAsync(ct);
+        if (local.Status == ServerStatus.Running)
+        {
+            _lastRole = local.ReadOnly == false ? MemberRole.Primary : MemberRole.Replica;
+        }
+
+        ClusterView? cluster = null;
+        try
+        {
+            cluster = await _store.ReadAsync(ct);
+        }
+        catch (EtcdException ex)
+        {
+            _log.EtcdUnreachable(Self, ex.Message);
+        }
+
+        var now = _time.GetUtcNow();
+        var lease = _session is { } sess ? new LeaseView(sess.LeaseId, sess.ExpiresNoEarlierThan, sess.IsLost) : null;
+        var snapshot = new HaSnapshot(_config.Identity, local, cluster, lease, _config.Timing, _lastRole);
+        var decision = HaDecider.Decide(snapshot, now);
+
+        var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now);
+        await PublishAsync(published, cluster, now, ct);
+        _status.Update(new TickResult(snapshot, decision, published, now));
+
+        var acting = decision.Action is not HaAction.None;
+        if (acting || decision.Reason != _lastReason)
+        {
+            _log.Decided(Self, decision.Action.GetType().Name, decision.Reason);
+            _lastReason = decision.Reason;
+        }
+        if (cluster?.Leader is { } leader)
+        {
+            _lastLeader = leader.Name;
+        }
+        if (!acting)
+        {
+            return false;
+        }
+        try
+        {
+            var outcome = await _executor.ExecuteAsync(decision, snapshot, _lastLeader, ct);
+            if (outcome is not null)
+            {
+                _log.ActionDone(Self, outcome);
+            }
+        }
+        catch (Exception ex) when (ex is MySqlException or EtcdException or MariaDbStartException or InvalidOperationException or IOException)
+        {
+            _log.ActionFailed(Self, decision.Action.GetType().Name, ex.Message);
+            // Do not spin on a failing action: wait for the next interval or event.
+            return false;
+        }
+        return true;
+    }
+
+    private async Task EnsureSessionAsync(CancellationToken ct)
+    {
+        if (_session is { IsLost: false })
+        {
+            return;
+        }
+        if (_session is { } lost)
+        {
+            _log.SessionLost(Self, lost.LeaseId);
+            _session = null;
+            await lost.DisposeAsync();
+        }
+        try
+        {
+            _session = await LeaseSession.StartAsync(_etcd, _config.Timing.Ttl, _time, ct);
+            _session.Lost.Register(Wake);
+            _lastPublished = null;
+            _log.SessionStarted(Self, _session.LeaseId, _config.Timing.Ttl.TotalSeconds);
+        }
+        catch (EtcdException ex)
+        {
+            _log.EtcdUnreachable(Self, ex.Message);
+        }
+    }
+
+    private async Task PublishAsync(MemberState state, ClusterView? cluster, DateTimeOffset now, CancellationToken ct)
+    {
+        if (_session is not { IsLost: false } session || cluster is null)
+        {
+            return;
+        }
+        var unchanged = _lastPublished is not null && _lastPublished with { UpdatedAt = default } == state with { UpdatedAt = default };
+        if (unchanged && now - _lastPublishedAt < RepublishEvery && cluster.Members.ContainsKey(Self))
+        {
+            return;
+        }
+        try
+        {
+            await _store.PublishMemberAsync(state, session.LeaseId, ct);
+            _lastPublished = state;
+            _lastPublishedAt = now;
+        }
+        catch (EtcdException ex)
+        {
+            _log.EtcdUnreachable(Self, ex.Message);
+        }
+    }
+
+    /// <summary>Sees the local server die within 100 ms instead of at the next tick.</summary>
+    private async Task WatchProcessAsync(CancellationToken ct)
+    {
+        int? last = null;
+        using var timer = new PeriodicTimer(ProcessPollInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                var pid = _server.RunningPid();
+                if (last is { } was && pid is null)
+                {
+                    _log.ServerGone(Self, was);
+                    Wake();
+                }
+                last = pid;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Wakes the loop when the leader or initialize key changes or a member's role or health changes.</summary>
+    private async Task WatchClusterAsync(CancellationToken ct)
+    {
+        long from = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var ev in _etcd.WatchPrefixAsync(_store.Keys.Prefix, from, ct))
+                {
+                    from = ev.Kv.ModRevision + 1;
+                    if (Matters(ev))
+                    {
+                        Wake();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (EtcdException)
+            {
+                // etcd is down or the stream broke: the loop's own interval still runs; retry the watch shortly.
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool Matters(WatchEvent ev)
+    {
+        if (!ev.Kv.Key.StartsWith(_store.Keys.MembersPrefix, StringComparison.Ordinal))
+        {
+            return !ev.Kv.Key.StartsWith(_store.Keys.HistoryPrefix, StringComparison.Ordinal);
+        }
+        if (ev.Type == WatchEventType.Delete)
+        {
+            _memberFingerprints.Remove(ev.Kv.Key);
+            return true;
+        }
+        var m = StoreJson.Read<MemberState>(ev.Kv.Value);
+        var fingerprint = m is null ? "" : $"{m.Server}|{m.ReadOnly}|{m.Role}|{m.IoRunning}|{m.SqlRunning}|{m.Following}";
+        var changed = !_memberFingerprints.TryGetValue(ev.Kv.Key, out var before) || before != fingerprint;
+        _memberFingerprints[ev.Kv.Key] = fingerprint;
+        return changed;
+    }
+
+    /// <summary>
+    /// The session lease is deliberately not revoked on shutdown: its keys then live out their TTL, so an agent that
+    /// is restarted within the TTL (an upgrade, a crash) reclaims its role with no failover, exactly as after kill -9.
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        _wake.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace Keel.Agent.Logging;
+
+/// <summary>
+/// Every log line the agent writes, source-generated. Event ids: 1xx the HA loop, 2xx the executor, 3xx etcd,
+/// 4xx the local server, 5xx the API and proxy.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Information, "{Member}: {Action}: {Reason}")]
+    public static partial void Decided(this ILogger logger, string member, string action, string reason);
+
+    [LoggerMessage(101, LogLevel.Error, "{Member}: unexpected error in an HA tick, please report it as a bug")]
+    public static partial void TickFailed(this ILogger logger, string member, Exception ex);
+
+    [LoggerMessage(102, LogLevel.Information, "{Member}: agent started (pid {Pid}); API on {Api}; etcd {Etcd}")]
+    public static partial void Started(this ILogger logger, string member, int pid, string api, string etcd);
+
+    [LoggerMessage(103, LogLevel.Information, "{Member}: agent stopping; the local server keeps running")]
+    public static partial void Stopping(this ILogger logger, string member);
+
+    [LoggerMessage(200, LogLevel.Warning, "{Member}: could not {Action}: {Error}")]
+    public static partial void ActionFailed(this ILogger logger, string member, string action, string error);
+
+    [LoggerMessage(201, LogLevel.Information, "{Member}: {Outcome}")]
+    public static partial void ActionDone(this ILogger logger, string member, string outcome);
+
+    [LoggerMessage(300, LogLevel.Warning, "{Member}: etcd is unreachable: {Error}")]
+    public static partial void EtcdUnreachable(this ILogger logger, string member, string error);
+
+    [LoggerMessage(301, LogLevel.Information, "{Member}: new etcd session with lease {Lease:x} (ttl {Ttl} s)")]
+    public static partial void SessionStarted(this ILogger logger, string member, long lease, double ttl);
+
+    [LoggerMessage(302, LogLevel.Warning, "{Member}: the etcd session lease {Lease:x} was lost")]
+    public static partial void SessionLost(this ILogger logger, string member, long lease);
+
+    [LoggerMessage(400, LogLevel.Warning, "{Member}: the local server process {Pid} is gone")]
+    public static partial void ServerGone(this ILogger logger, string member, int pid);
+
+    [LoggerMessage(500, LogLevel.Warning, "{Member}: could not update HAProxy: {Error}")]
+    public static partial void ProxyFailed(this ILogger logger, string member, string error);
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using Keel.Agent.Configuration;
+using Keel.MySql;
+using Keel.MySql.Server;
+
+namespace Keel.Agent.Server;
+
+/// <summary>
+/// The SQL and process steps the executor applies to the local server. Each step is idempotent, so a step cut off
+/// by a crash or a timeout is simply taken again on a later tick.
+/// </summary>
+public sealed class ServerControl
+{
+    /// <summary>
+    /// Always start with --init-rpl-role=SLAVE: crash recovery then truncates binlogged transactions that were never
+    /// committed in the engine. With AFTER_SYNC semi-sync those are exactly the ones no client was told about, so a
+    /// former primary comes back without an unacknowledged tail (mariadb-lab.md).
+    /// </summary>
+    public static readonly IReadOnlyList<string> StartArguments = ["--init-rpl-role=SLAVE"];
+
+    private readonly MariaDbServer _server;
+    private readonly LocalConnection _sql;
+    private readonly UsersConfig _users;
+    private readonly TimeSpan _timeout;
+
+    public ServerControl(MariaDbServer server, LocalConnection sql, UsersConfig users, TimeSpan timeout)
+    {
+        _server = server;
+        _sql = sql;
+        _users = users;
+        _timeout = timeout;
+    }
+
+    public MariaDbServer Server => _server;
+
+    public async Task<int> StartAsync(TimeSpan startTimeout, CancellationToken ct)
+    {
+        await _sql.ResetAsync();
+        await _server.InitializeAsync(ct);
+        var pid = await _server.StartAsync(StartArguments, startTimeout, ct);
+        await EnsureUsersAsync(ct);
+        return pid;
+    }
+
+    /// <summary>
+    /// Creates Keel's accounts on this member with sql_log_bin=0: every member has them from its first start, so any
+    /// member can serve as a source at once, and they add no GTIDs that could look errant.
+    /// </summary>
+    private async Task EnsureUsersAsync(CancellationToken ct)
+    {
+        var r = _users.Replication;
+        var a = _users.Admin;
+        var statements = new List<string>
+        {
+            "SET SESSION sql_log_bin = 0",
+            $"CREATE USER IF NOT EXISTS {Account(r.User)} IDENTIFIED BY {MySqlText.Quote(r.Password)}",
+            $"GRANT REPLICATION SLAVE, SLAVE MONITOR ON *.* TO {Account(r.User)}",
+            $"CREATE USER IF NOT EXISTS {Account(a.User)} IDENTIFIED BY {MySqlText.Quote(a.Password)}",
+            $"GRANT ALL PRIVILEGES ON *.* TO {Account(a.User)} WITH GRANT OPTION",
+        };
+        if (_users.Application is { } app)
+        {
+            statements.Add($"CREATE DATABASE IF NOT EXISTS {Identifier(app.Database)}");
+            statements.Add($"CREATE USER IF NOT EXISTS {Account(app.User)} IDENTIFIED BY {MySqlText.Quote(app.Password)}");
+            statements.Add($"GRANT ALL PRIVILEGES ON {Identifier(app.Database)}.* TO {Account(app.User)}");
+        }
+        statements.Add("SET SESSION sql_log_bin = 1");
+        await _sql.ExecuteAllAsync(statements, ct, _timeout);
+    }
+
+    /// <summary>Stop the IO thread: this server no longer acknowledges the old primary's transactions.</summary>
+    public Task StopReplicationAsync(CancellationToken ct) =>
+        _sql.QueryAsync("STOP SLAVE IO_THREAD", ct, _timeout);
+
+    /// <summary>
+    /// Applies everything received, forgets the source. An acknowledgement only means "in the relay log", so
+    /// RESET SLAVE ALL before MASTER_GTID_WAIT would drop acknowledged transactions.
+    /// </summary>
+    public async Task<string> DrainRelayLogAsync(TimeSpan maxWait, CancellationToken ct)
+    {
+        var status = await _sql.QueryAsync("SHOW SLAVE STATUS", ct, _timeout);
+        if (status.Rows.Count > 0)
+        {
+            await _sql.QueryAsync("STOP SLAVE IO_THREAD", ct, _timeout);
+            status = await _sql.QueryAsync("SHOW SLAVE STATUS", ct, _timeout);
+            var received = status.Rows[0]["Gtid_IO_Pos"] ?? "";
+            if (received.Length > 0)
+            {
+                var waitSeconds = Math.Max(1, (int)maxWait.TotalSeconds);
+                var result = await _sql.QueryAsync(
+                    string.Create(CultureInfo.InvariantCulture, $"SELECT MASTER_GTID_WAIT({MySqlText.Quote(received)}, {waitSeconds})"),
+                    ct, maxWait + _timeout);
+                if (result.Scalar() != "0")
+                {
+                    var sqlError = status.Rows[0]["Last_SQL_Error"];
+                    throw new InvalidOperationException(
+                        $"the relay log was not applied up to {received} within {waitSeconds} s" +
+                        (string.IsNullOrEmpty(sqlError) ? "" : $" (SQL thread error: {sqlError})"));
+                }
+            }
+            await _sql.QueryAsync("STOP SLAVE", ct, _timeout);
+            await _sql.QueryAsync("RESET SLAVE ALL", ct, _timeout);
+        }
+        var pos = await _sql.QueryAsync("SELECT @@global.gtid_binlog_pos", ct, _timeout);
+        return pos.Scalar() ?? "";
+    }
+
+    /// <summary>Semi-sync on the source side first, so that no write is ever committed without a replica's ack.</summary>
+    public Task AllowWritesAsync(CancellationToken ct) =>
+        _sql.ExecuteAllAsync(["SET GLOBAL rpl_semi_sync_master_enabled = ON", "SET GLOBAL read_only = OFF"], ct, _timeout);
+
+    /// <summary>
+    /// Read-only, then cut application sessions. Sessions are killed first too: a commit waiting for a semi-sync
+    /// acknowledgement holds the lock that SET GLOBAL read_only needs, and would make the demotion wait forever.
+    /// </summary>
+    public async Task DemoteAsync(CancellationToken ct)
+    {
+        await KillApplicationSessionsAsync(ct);
+        await _sql.QueryAsync("SET SESSION lock_wait_timeout = " + Math.Max(1, (int)_timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), ct, _timeout);
+        await _sql.QueryAsync("SET GLOBAL read_only = ON", ct, _timeout + _timeout);
+        await KillApplicationSessionsAsync(ct);
+    }
+
+    private async Task KillApplicationSessionsAsync(CancellationToken ct)
+    {
+        var keep = string.Join(", ", new[] { "system user", "event_scheduler", "root", _users.Replication.User, _users.Admin.User }.Select(MySqlText.Quote));
+        var sessions = await _sql.QueryAsync(
+            $"SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND USER NOT IN ({keep}) AND COMMAND NOT IN ('Binlog Dump', 'Daemon')",
+            ct, _timeout);
+        foreach (var row in sessions.Rows)
+        {
+            try
+            {
+                await _sql.QueryAsync($"KILL CONNECTION {row[0]}", ct, _timeout);
+            }
+            catch (MySqlServerException ex) when (ex.Code == 1094)
+            {
+                // Unknown thread id: it ended by itself.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replicate from a new source with GTID. gtid_slave_pos is set from this server's own binlog first: it is stale
+    /// on a former primary and after a restore, and the binlog is what this server really holds.
+    /// </summary>
+    public async Task FollowAsync(string host, int port, CancellationToken ct)
+    {
+        var r = _users.Replication;
+        await _sql.ExecuteAllAsync(
+        [
+            "STOP SLAVE",
+            // A replica must not wait for acknowledgements itself: with log_slave_updates and no timeout, its SQL
+            // thread would wait forever for replicas it does not have.
+            "SET GLOBAL rpl_semi_sync_master_enabled = OFF",
+            "SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos",
+            "CHANGE MASTER TO " + string.Join(", ",
+                $"MASTER_HOST = {MySqlText.Quote(host)}",
+                string.Create(CultureInfo.InvariantCulture, $"MASTER_PORT = {port}"),
+                $"MASTER_USER = {MySqlText.Quote(r.User)}",
+                $"MASTER_PASSWORD = {MySqlText.Quote(r.Password)}",
+                "MASTER_USE_GTID = slave_pos",
+                "MASTER_CONNECT_RETRY = 1",
+                "MASTER_HEARTBEAT_PERIOD = 1"),
+            "START SLAVE",
+        ], ct, _timeout);
+    }
+
+    private static string Account(string user) => $"{MySqlText.Quote(user)}@'%'";
+
+    private static string Identifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+}

@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using Keel.Core.Model;
+using Keel.Etcd;
+
+namespace Keel.Agent.Store;
+
+/// <summary>
+/// Reads and writes the cluster's keys. Every method either returns what etcd said or throws
+/// <see cref="EtcdException"/>: "lost the race" is a false result, "etcd did not answer" is an exception; the two
+/// are never merged.
+/// </summary>
+public sealed class ClusterStore
+{
+    private readonly IEtcdClient _etcd;
+
+    public ClusterStore(IEtcdClient etcd, KeyLayout keys)
+    {
+        _etcd = etcd;
+        Keys = keys;
+    }
+
+    public KeyLayout Keys { get; }
+
+    public async Task<ClusterView> ReadAsync(CancellationToken ct)
+    {
+        var range = await _etcd.GetPrefixAsync(Keys.Prefix, ct);
+        string? initializedBy = null;
+        LeaderRecord? leader = null;
+        var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
+        foreach (var kv in range.Kvs)
+        {
+            if (kv.Key == Keys.Initialize)
+            {
+                initializedBy = kv.Value;
+            }
+            else if (kv.Key == Keys.Leader && StoreJson.Read<LeaderValue>(kv.Value) is { } lv)
+            {
+                leader = new LeaderRecord(lv.Name, kv.Lease, kv.CreateRevision);
+            }
+            else if (kv.Key.StartsWith(Keys.MembersPrefix, StringComparison.Ordinal) && StoreJson.Read<MemberState>(kv.Value) is { } m)
+            {
+                members[m.Name] = m;
+            }
+        }
+        return new ClusterView(initializedBy, leader, members.ToImmutable());
+    }
+
+    public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
+        _etcd.PutAsync(Keys.Member(state.Name), StoreJson.Write(state), lease, ct);
+
+    /// <summary>Creates the initialize key and the leader key together; false when another member won.</summary>
+    public async Task<bool> BootstrapAsync(string self, long lease, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest(
+            [Compare.Absent(Keys.Initialize), Compare.Absent(Keys.Leader)],
+            [new PutOp(Keys.Initialize, self), new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease)],
+            []), ct);
+        if (result.Succeeded)
+        {
+            await AppendHistoryAsync(new HistoryEntry(now, null, self, "initialized a new cluster", ""), ct);
+        }
+        return result.Succeeded;
+    }
+
+    /// <summary>Creates the leader key if nobody holds it; false when it exists.</summary>
+    public async Task<bool> AcquireLeaderAsync(string self, long lease, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest(
+            [Compare.Absent(Keys.Leader)],
+            [new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease)],
+            []), ct);
+        return result.Succeeded;
+    }
+
+    /// <summary>Re-puts our leader key on a new lease; the create revision (fencing token) must still match.</summary>
+    public async Task<bool> ReclaimLeaderAsync(string self, long createRevision, long lease, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest(
+            [Compare.CreateRevisionIs(Keys.Leader, createRevision)],
+            [new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease)],
+            []), ct);
+        return result.Succeeded;
+    }
+
+    /// <summary>Deletes the leader key only if it is still the one we created.</summary>
+    public async Task<bool> ReleaseLeaderAsync(long createRevision, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest(
+            [Compare.CreateRevisionIs(Keys.Leader, createRevision)],
+            [new DeleteOp(Keys.Leader)],
+            []), ct);
+        return result.Succeeded;
+    }
+
+    /// <summary>True when the leader key still has this create revision and lease: checked right before allowing writes.</summary>
+    public async Task<bool> StillLeaderAsync(long createRevision, long lease, CancellationToken ct)
+    {
+        var range = await _etcd.GetAsync(Keys.Leader, ct);
+        return range.Kvs is [{ } kv] && kv.CreateRevision == createRevision && kv.Lease == lease;
+    }
+
+    public Task AppendHistoryAsync(HistoryEntry entry, CancellationToken ct) =>
+        _etcd.PutAsync(Keys.History(entry.At.ToUnixTimeMilliseconds()), StoreJson.Write(entry), 0, ct);
+
+    public async Task<IReadOnlyList<HistoryEntry>> ReadHistoryAsync(CancellationToken ct)
+    {
+        var range = await _etcd.GetPrefixAsync(Keys.HistoryPrefix, ct);
+        return range.Kvs.Select(kv => StoreJson.Read<HistoryEntry>(kv.Value)).OfType<HistoryEntry>().ToList();
+    }
+}

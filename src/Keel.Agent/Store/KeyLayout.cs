@@ -1,0 +1,13 @@
+namespace Keel.Agent.Store;
+
+/// <summary>Where Keel keeps each thing in etcd (docs/etcd-keys.md describes the same layout).</summary>
+public sealed record KeyLayout(string Cluster)
+{
+    public string Prefix => $"/keel/{Cluster}/";
+    public string Initialize => Prefix + "initialize";
+    public string Leader => Prefix + "leader";
+    public string MembersPrefix => Prefix + "members/";
+    public string Member(string name) => MembersPrefix + name;
+    public string HistoryPrefix => Prefix + "history/";
+    public string History(long revision) => HistoryPrefix + revision.ToString("D20", System.Globalization.CultureInfo.InvariantCulture);
+}

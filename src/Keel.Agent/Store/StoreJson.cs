@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Keel.Core.Model;
+
+namespace Keel.Agent.Store;
+
+/// <summary>What the leader key holds besides its lease and revisions.</summary>
+public sealed record LeaderValue(string Name, DateTimeOffset AcquiredAt);
+
+/// <summary>One leadership change, kept forever under history/.</summary>
+public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string NewPrimary, string Reason, string Position);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(MemberState))]
+[JsonSerializable(typeof(LeaderValue))]
+[JsonSerializable(typeof(HistoryEntry))]
+public sealed partial class StoreJson : JsonSerializerContext
+{
+    public static string Write<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);
+
+    public static T? Read<T>(string json) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, typeof(T), Default) as T;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

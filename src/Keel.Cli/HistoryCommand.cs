@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Keel.Agent.Store;
+using Keel.Etcd;
+using Keel.Playground;
+using Spectre.Console;
+
+namespace Keel.Cli;
+
+internal static class HistoryCommand
+{
+    public static Command Create()
+    {
+        var home = CommonOptions.Home();
+        var cmd = new Command("history", "Every leadership change: when, old and new primary, reason, GTID position") { home };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var layout = PlaygroundLayout.Resolve(parse.GetValue(home));
+            var spec = new PlaygroundRunner(layout, Console.Out).LoadSpec();
+            if (spec is null)
+            {
+                await Console.Error.WriteLineAsync($"keel history: no playground in {layout.Home}");
+                return 2;
+            }
+            using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] });
+            var entries = await new ClusterStore(etcd, new KeyLayout(spec.Cluster)).ReadHistoryAsync(ct);
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var h in new[] { "Time (UTC)", "Old primary", "New primary", "Reason", "GTID" })
+            {
+                table.AddColumn(h);
+            }
+            foreach (var e in entries)
+            {
+                table.AddRow(e.At.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape(e.OldPrimary ?? "-"), Markup.Escape(e.NewPrimary), Markup.Escape(e.Reason), Markup.Escape(e.Position));
+            }
+            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }).Write(table);
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Keel.Cli;
+
+// `keel`: the playground (up/down/status) and the agent itself. It talks to etcd and the agents' REST API, never
+// to MySQL directly.
+var root = new RootCommand("Keel: high availability for MariaDB replication clusters");
+root.Subcommands.Add(UpCommand.Create());
+root.Subcommands.Add(DownCommand.Create());
+root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(HistoryCommand.Create());
+root.Subcommands.Add(AgentCommand.Create());
+root.Subcommands.Add(SuperviseCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Keel.Playground;
+
+namespace Keel.Cli;
+
+internal static class UpCommand
+{
+    public static Command Create()
+    {
+        var home = CommonOptions.Home();
+        var portBase = new Option<int?>("--port-base") { Description = "First of the playground's ports on a first run (default 3400: read-write 3401, read-only 3402, members 3411-3413, APIs 3421-3423, etcd 3431-3432)" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for a healthy cluster", DefaultValueFactory = _ => 180 };
+        var cmd = new Command("up", "Start a local three-member cluster (etcd, MariaDB under Keel agents, HAProxy); harmless when already up") { home, portBase, timeout };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var runner = new PlaygroundRunner(PlaygroundLayout.Resolve(parse.GetValue(home)), Console.Out);
+            try
+            {
+                var spec = await runner.UpAsync(parse.GetValue(portBase), TimeSpan.FromSeconds(parse.GetValue(timeout)), ct);
+                Console.WriteLine();
+                var status = await StatusReader.ReadPlaygroundAsync(runner.Layout, spec, ct);
+                StatusPrinter.PrintTable(status);
+                Console.WriteLine();
+                Console.WriteLine("Connect as the application user:");
+                Console.WriteLine($"  read-write: mariadb --defaults-extra-file={runner.Layout.ClientCnf}");
+                Console.WriteLine($"  read-only:  mariadb --defaults-extra-file={runner.Layout.ClientCnf} --port={spec.ReadOnlyPort}");
+                Console.WriteLine($"  (or: mariadb -h {PlaygroundSpec.Host} -P {spec.ReadWritePort} -u {spec.AppUser} -p{spec.AppPassword} {spec.AppDatabase})");
+                Console.WriteLine($"Status: keel status --home {runner.Layout.Home}    Stop: keel down --home {runner.Layout.Home}");
+                return 0;
+            }
+            catch (PlaygroundException ex)
+            {
+                await Console.Error.WriteLineAsync($"keel up: {ex.Message}");
+                return 1;
+            }
+        });
+        return cmd;
+    }
+}

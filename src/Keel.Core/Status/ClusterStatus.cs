@@ -1,0 +1,102 @@
+using Keel.Core.Model;
+
+namespace Keel.Core.Status;
+
+/// <summary>One row of <c>keel status</c>.</summary>
+public sealed record MemberRow(
+    string Member,
+    string Address,
+    string Role,
+    string State,
+    long? LagSeconds,
+    string Gtid,
+    bool? SemiSync,
+    string? ApiUrl,
+    int? AgentPid,
+    int? ServerPid);
+
+/// <summary>The status table and the warnings under it, as <c>repmgr cluster show</c> and <c>patronictl list</c> do.</summary>
+public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList<MemberRow> Rows, IReadOnlyList<string> Warnings)
+{
+    /// <summary>
+    /// Builds the table from what etcd holds. <paramref name="expected"/> names members that should exist (from a
+    /// playground or config); one without a member key is shown as unreachable, like repmgr's "? unreachable".
+    /// </summary>
+    public static ClusterStatus From(string cluster, ClusterView view, IEnumerable<(string Name, string Address)> expected)
+    {
+        var leader = view.Leader?.Name;
+        var rows = new List<MemberRow>();
+        var warnings = new List<string>();
+        var names = view.Members.Keys.Union(expected.Select(e => e.Name)).Order(StringComparer.Ordinal);
+        var expectedAddress = expected.ToDictionary(e => e.Name, e => e.Address, StringComparer.Ordinal);
+
+        if (!view.IsInitialized)
+        {
+            warnings.Add("the cluster is not initialized yet");
+        }
+        else if (leader is null)
+        {
+            warnings.Add("nobody holds the leader key: there is no primary right now");
+        }
+
+        foreach (var name in names)
+        {
+            if (!view.Members.TryGetValue(name, out var m))
+            {
+                rows.Add(new MemberRow(name, expectedAddress.GetValueOrDefault(name, "?"), "?", "unreachable", null, "", null, null, null, null));
+                warnings.Add($"unable to reach the agent of {name}: its member key has expired (agent down or cut off from etcd)");
+                continue;
+            }
+            var isLeader = name == leader;
+            var (role, state) = Classify(m, isLeader, view, out var problem);
+            if (problem is not null)
+            {
+                warnings.Add($"{name} {problem}");
+            }
+            var gtid = m.Role == MemberRole.Replica && m.ReceivedPosition.Length > 0 ? m.ReceivedPosition : m.BinlogPosition;
+            rows.Add(new MemberRow(name, $"{m.Host}:{m.Port}", role, state, m.LagSeconds, gtid, m.SemiSync, m.ApiUrl, m.AgentPid, m.ServerPid));
+        }
+        if (leader is not null && view.Members.TryGetValue(leader, out var p) && p.SemiSync == false)
+        {
+            warnings.Add($"semi-sync is not active on the primary {leader}: commits are waiting for a replica acknowledgement");
+        }
+        return new ClusterStatus(cluster, leader, rows, warnings);
+    }
+
+    private static (string Role, string State) Classify(MemberState m, bool isLeader, ClusterView view, out string? problem)
+    {
+        problem = null;
+        switch (m.Server)
+        {
+            case ServerStatus.Stopped:
+                problem = "has no running server (its agent is restarting it)";
+                return (isLeader ? "primary" : "replica", "stopped");
+            case ServerStatus.Unknown:
+                problem = $"does not answer its agent's probe: {m.LastError}";
+                return ("?", "unknown");
+        }
+        if (isLeader)
+        {
+            if (m.ReadOnly != false)
+            {
+                problem = "holds the leader key but is still read-only (promotion in progress)";
+                return ("primary", "promoting");
+            }
+            return ("primary", "running");
+        }
+        if (m.ReadOnly == false)
+        {
+            problem = "is writable but does not hold the leader key";
+            return ("primary?", "writable");
+        }
+        var leader = view.Leader?.Name;
+        if (m.IoRunning && m.SqlRunning && leader is not null && m.Following == leader)
+        {
+            return ("replica", "streaming");
+        }
+        problem = m.LastError is { Length: > 0 } e
+            ? $"is not replicating from the primary: {e}"
+            : leader is null ? "is waiting for a primary" : $"is not replicating from the primary {leader} yet";
+        return ("replica", "not replicating");
+    }
+}

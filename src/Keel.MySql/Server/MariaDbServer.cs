@@ -1,0 +1,330 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Keel.MySql.Server;
+
+/// <summary>
+/// Controls one local mariadbd run as a plain process (no systemd, no mysqld_safe): writes its my.cnf,
+/// initializes the datadir, starts it detached, finds it again by pid file, stops or kills it.
+/// Linux only.
+/// </summary>
+public sealed class MariaDbServer
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DeathWait = TimeSpan.FromSeconds(10);
+
+    private readonly MariaDbServerOptions _options;
+    private readonly string _dataDir;
+    private readonly string _tmpDir;
+    private readonly Lock _gate = new();
+
+    // The process we started, kept until it has exited: holding the Process object is what lets the
+    // runtime reap it (no zombie) and lets a start notice an early exit.
+    private Process? _started;
+
+    public MariaDbServer(MariaDbServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+
+        // Absolute paths: mariadbd resolves relative ones against the datadir, and RunningPid matches
+        // the --defaults-file argument literally.
+        _dataDir = Path.GetFullPath(options.DataDir);
+        var runDir = Path.GetFullPath(options.RunDir);
+        DefaultsFile = Path.Combine(runDir, "my.cnf");
+        SocketPath = Path.Combine(runDir, "mysqld.sock");
+        PidFile = Path.Combine(runDir, "mysqld.pid");
+        ErrorLog = Path.Combine(runDir, "error.log");
+        _tmpDir = Path.Combine(runDir, "tmp");
+    }
+
+    public string DefaultsFile { get; }
+
+    public string SocketPath { get; }
+
+    public string PidFile { get; }
+
+    public string ErrorLog { get; }
+
+    /// <summary>The datadir has the mysql system schema (mariadb-install-db has run).</summary>
+    public bool IsInitialized => File.Exists(Path.Combine(_dataDir, "mysql", "global_priv.frm"));
+
+    private string DefaultsFileArgument => "--defaults-file=" + DefaultsFile;
+
+    /// <summary>Root over the unix socket: unix_socket authentication, so no password exists to leak.</summary>
+    public MySqlConnectOptions RootOptions(TimeSpan? commandTimeout = null) => new()
+    {
+        User = "root",
+        UnixSocket = SocketPath,
+        ConnectTimeout = TimeSpan.FromSeconds(2),
+        CommandTimeout = commandTimeout ?? TimeSpan.FromSeconds(10),
+    };
+
+    /// <summary>(Re)writes my.cnf atomically, so a server starting concurrently never reads half a file.</summary>
+    public void WriteDefaultsFile()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DefaultsFile)!);
+        Directory.CreateDirectory(_dataDir);
+        Directory.CreateDirectory(_tmpDir);
+        var content = DefaultsFileRenderer.Render(_options, _dataDir, SocketPath, PidFile, ErrorLog, _tmpDir);
+        var temp = DefaultsFile + ".tmp";
+        File.WriteAllText(temp, content);
+        File.Move(temp, DefaultsFile, overwrite: true);
+    }
+
+    /// <summary>Runs mariadb-install-db unless the datadir is already initialized.</summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        WriteDefaultsFile();
+        if (IsInitialized)
+        {
+            return;
+        }
+
+        var logOffset = LogTail.Length(ErrorLog);
+        int exitCode;
+        string output;
+        try
+        {
+            (exitCode, output) = await ToolRunner.RunAsync(
+                Executables.Find("mariadb-install-db"), [DefaultsFileArgument, "--skip-test-db"], _dataDir, ct);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new MariaDbStartException($"cannot run mariadb-install-db (is mariadb-server installed?): {ex.Message}", ex);
+        }
+
+        if (exitCode != 0 || !IsInitialized)
+        {
+            // The bootstrap server's own complaint is in the error log, not in the tool's output.
+            throw new MariaDbStartException(
+                $"mariadb-install-db for {_dataDir} failed with exit code {exitCode}:\n{output.Trim()}\n" +
+                $"Last lines of {ErrorLog}:\n{LogTail.Read(ErrorLog, logOffset)}");
+        }
+    }
+
+    /// <summary>
+    /// Starts mariadbd detached (own session; stdin from /dev/null; stdout/stderr appended to the error log,
+    /// so nothing ties it to our lifetime) and waits until root can ping it over the socket. Returns the
+    /// server's PID. On exit or timeout throws <see cref="MariaDbStartException"/> with the error log's tail;
+    /// on timeout or cancellation the half-started process is killed so that no stray server holds the datadir.
+    /// </summary>
+    public async Task<int> StartAsync(IReadOnlyList<string> extraArgs, TimeSpan timeout, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(extraArgs);
+        WriteDefaultsFile();
+        if (RunningPid() is { } running)
+        {
+            throw new MariaDbStartException($"mariadbd for {DefaultsFile} is already running as pid {running}");
+        }
+
+        // A stale pid file would make us report a dead process's pid.
+        File.Delete(PidFile);
+        var logOffset = LogTail.Length(ErrorLog);
+        var process = Launch(extraArgs);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            while (true)
+            {
+                // Exit code 0 would mean setsid had to fork (it does when already a group leader): then
+                // mariadbd lives on as its child and only the pid file can tell whether it died.
+                if (process.HasExited && (process.ExitCode != 0 || (ReadPidFile() is { } p && !IsProcessAlive(p))))
+                {
+                    throw Failure($"exited with code {process.ExitCode} during start", logOffset);
+                }
+
+                if (await CanPingAsync(deadline.Token))
+                {
+                    // The pid file is the server's own word; the launcher pid equals it unless setsid had to fork.
+                    return ReadPidFile() ?? process.Id;
+                }
+
+                await Task.Delay(PollInterval, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            KillStarted(process);
+            throw Failure($"was not reachable over {SocketPath} within {timeout.TotalSeconds:0.#} s; killed it", logOffset);
+        }
+        catch (OperationCanceledException)
+        {
+            KillStarted(process);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// PID from the pid file if that process is alive (not a zombie) and is a mariadbd started with this
+    /// defaults file (guards against PID reuse and against other instances on the machine); else null.
+    /// </summary>
+    public int? RunningPid()
+    {
+        var pid = ReadPidFile();
+        if (pid is not { } p || !IsProcessAlive(p))
+        {
+            return null;
+        }
+
+        var args = ProcFs.CommandLine(p);
+        var isOurs = args.Count > 0
+            && args[0].EndsWith("mariadbd", StringComparison.Ordinal)
+            && args.Contains(DefaultsFileArgument);
+        return isOurs ? p : null;
+    }
+
+    /// <summary>True if the process exists and is neither a zombie ('Z') nor dead ('X').</summary>
+    public static bool IsProcessAlive(int pid) => pid > 0 && ProcFs.State(pid) is { } s && s != 'Z' && s != 'X';
+
+    /// <summary>SIGTERM (a clean InnoDB shutdown), wait up to <paramref name="timeout"/>, then SIGKILL.</summary>
+    public async Task StopAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (RunningPid() is not { } pid)
+        {
+            ForgetExited();
+            return;
+        }
+
+        Signals.Send(pid, Signals.SigTerm);
+        if (!await WaitForDeathAsync(pid, timeout, ct))
+        {
+            Signals.Send(pid, Signals.SigKill);
+            if (!await WaitForDeathAsync(pid, DeathWait, ct))
+            {
+                throw new InvalidOperationException($"mariadbd pid {pid} survived SIGKILL for {DeathWait.TotalSeconds} s");
+            }
+        }
+
+        ForgetExited(pid);
+    }
+
+    /// <summary>
+    /// SIGKILL now (tests and fault injection), then wait briefly until the process is gone, so that
+    /// <see cref="RunningPid"/> is null when this returns.
+    /// </summary>
+    public void Kill()
+    {
+        if (RunningPid() is not { } pid)
+        {
+            return;
+        }
+
+        Signals.Send(pid, Signals.SigKill);
+        var waited = Stopwatch.StartNew();
+        while (IsProcessAlive(pid) && waited.Elapsed < DeathWait)
+        {
+            Thread.Sleep(10);
+        }
+
+        ForgetExited(pid);
+    }
+
+    public override string ToString() => $"mariadbd {DefaultsFile} (port {_options.Port})";
+
+    private Process Launch(IReadOnlyList<string> extraArgs)
+    {
+        // --defaults-file must be the first argument, or /etc/mysql and its conf.d are read too.
+        var process = DetachedLauncher.Start(Executables.Find("mariadbd"), [DefaultsFileArgument, .. extraArgs], ErrorLog, _dataDir);
+        lock (_gate)
+        {
+            if (_started is { HasExited: true })
+            {
+                _started.Dispose();
+            }
+
+            _started = process;
+        }
+
+        return process;
+    }
+
+    private async Task<bool> CanPingAsync(CancellationToken ct)
+    {
+        if (!File.Exists(SocketPath))
+        {
+            return false;
+        }
+
+        var probe = RootOptions(ProbeTimeout) with { ConnectTimeout = ProbeTimeout };
+        try
+        {
+            await using var connection = await MySqlConnection.OpenAsync(probe, ct);
+            await connection.PingAsync(ct);
+            return true;
+        }
+        catch (MySqlException)
+        {
+            return false; // not listening yet (stale socket file, still in recovery)
+        }
+    }
+
+    private int? ReadPidFile()
+    {
+        try
+        {
+            var text = File.ReadAllText(PidFile).Trim();
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<bool> WaitForDeathAsync(int pid, TimeSpan timeout, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (IsProcessAlive(pid))
+        {
+            if (waited.Elapsed >= timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(PollInterval, ct);
+        }
+
+        return true;
+    }
+
+    private void KillStarted(Process process)
+    {
+        try
+        {
+            process.Kill();
+            process.WaitForExit(DeathWait);
+        }
+        catch (InvalidOperationException)
+        {
+            // already exited
+        }
+
+        // If setsid forked, the server is not the launcher: the pid file names it.
+        Kill();
+    }
+
+    /// <summary>Drops our child once it has exited; waits briefly (which also reaps it) if it is the one just killed.</summary>
+    private void ForgetExited(int? killedPid = null)
+    {
+        lock (_gate)
+        {
+            if (_started is null)
+            {
+                return;
+            }
+
+            if (_started.HasExited || (_started.Id == killedPid && _started.WaitForExit(TimeSpan.FromSeconds(1))))
+            {
+                _started.Dispose();
+                _started = null;
+            }
+        }
+    }
+
+    private MariaDbStartException Failure(string what, long logOffset) =>
+        new($"mariadbd on port {_options.Port} (datadir {_dataDir}) {what}. Last lines of {ErrorLog}:\n{LogTail.Read(ErrorLog, logOffset)}");
+}

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+
+namespace Keel.MySql.Server;
+
+/// <summary>Runs a short-lived tool to completion and captures everything it printed.</summary>
+internal static class ToolRunner
+{
+    /// <remarks>
+    /// The first argument is passed exactly as given: MariaDB tools only honour --defaults-file in
+    /// first position, so the caller controls the order.
+    /// </remarks>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string program, IReadOnlyList<string> args, string workingDirectory, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(program)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"{program} did not start");
+
+        // Both pipes drained concurrently: a tool blocked on a full stderr pipe would never exit.
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+
+namespace Keel.Playground;
+
+/// <summary>Writes the files the playground's processes read: agent YAML, haproxy.cfg and client.cnf.</summary>
+public static class ConfigFiles
+{
+    public const string ReplicationUser = "keel_repl";
+    public const string AdminUser = "keel_admin";
+    public const string ReadWriteBackend = "keel_rw";
+    public const string ReadOnlyBackend = "keel_ro";
+
+    public static string AgentYaml(PlaygroundSpec spec, PlaygroundLayout layout, PlaygroundMember m) => $"""
+        # Keel agent configuration for playground member {m.Name}; written by `keel up`.
+        cluster: {spec.Cluster}
+        member:
+          name: {m.Name}
+          host: {PlaygroundSpec.Host}
+          port: {m.MySqlPort}
+          server_id: {m.ServerId}
+          data_dir: {layout.MemberData(m.Name)}
+          run_dir: {layout.MemberRun(m.Name)}
+        api:
+          listen: {PlaygroundSpec.Host}:{m.ApiPort}
+          token: {spec.ApiToken}
+        etcd:
+          endpoints: [{spec.EtcdUrl}]
+        timing:
+          ttl: {spec.Ttl}
+          loop_interval: {spec.LoopInterval}
+          request_timeout: {spec.RequestTimeout}
+        users:
+          replication:
+            user: {ReplicationUser}
+            password: repl-{spec.ApiToken[..12]}
+          admin:
+            user: {AdminUser}
+            password: admin-{spec.ApiToken[..12]}
+          application:
+            user: {spec.AppUser}
+            password: {spec.AppPassword}
+            database: {spec.AppDatabase}
+        haproxy:
+          admin_socket: {layout.HaproxySocket}
+          rw_backend: {ReadWriteBackend}
+          ro_backend: {ReadOnlyBackend}
+
+        """;
+
+    /// <summary>
+    /// Two TCP ports. The checks ask each member's agent (Patroni's pattern), not port 3306: a server that answers
+    /// but is not the leaseholder must not get writes. on-marked-down shutdown-sessions cuts clients of a demoted
+    /// primary at once; the agents also push changes through the admin socket.
+    /// </summary>
+    public static string HaproxyCfg(PlaygroundSpec spec, PlaygroundLayout layout)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"""
+            # HAProxy for the Keel playground; written by `keel up`.
+            global
+                maxconn 2000
+                stats socket {layout.HaproxySocket} mode 600 level admin
+
+            defaults
+                mode tcp
+                timeout connect 2s
+                timeout client 1h
+                timeout server 1h
+                timeout check 1s
+                option redispatch
+                retries 3
+
+            frontend keel_rw_in
+                bind {PlaygroundSpec.Host}:{spec.ReadWritePort}
+                default_backend {ReadWriteBackend}
+
+            frontend keel_ro_in
+                bind {PlaygroundSpec.Host}:{spec.ReadOnlyPort}
+                default_backend {ReadOnlyBackend}
+
+            backend {ReadWriteBackend}
+                option httpchk GET /primary
+                http-check expect status 200
+                default-server inter 1s fastinter 250ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+            """);
+        foreach (var m in spec.Members)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {PlaygroundSpec.Host}:{m.MySqlPort} check port {m.ApiPort}");
+        }
+        sb.AppendLine(CultureInfo.InvariantCulture, $"""
+
+            backend {ReadOnlyBackend}
+                balance roundrobin
+                option httpchk GET /replica
+                http-check expect status 200
+                default-server inter 1s fastinter 250ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+            """);
+        foreach (var m in spec.Members)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {PlaygroundSpec.Host}:{m.MySqlPort} check port {m.ApiPort}");
+        }
+        return sb.ToString();
+    }
+
+    public static string ClientCnf(PlaygroundSpec spec) => $"""
+        # Client settings for the Keel playground's application user; written by `keel up`.
+        # Read-write port (the primary): mariadb --defaults-extra-file=THIS_FILE
+        # Read-only port (the replicas):  mariadb --defaults-extra-file=THIS_FILE --port={spec.ReadOnlyPort}
+        [client]
+        host={PlaygroundSpec.Host}
+        port={spec.ReadWritePort}
+        user={spec.AppUser}
+        password={spec.AppPassword}
+        database={spec.AppDatabase}
+
+        """;
+}

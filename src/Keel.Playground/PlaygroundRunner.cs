@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Keel.Agent.Store;
+using Keel.Core.Model;
+using Keel.Etcd;
+using Keel.Etcd.Server;
+using Keel.MySql.Server;
+
+namespace Keel.Playground;
+
+/// <summary>A failure of `keel up` or `keel down` with a message for the operator.</summary>
+public sealed class PlaygroundException(string message) : Exception(message);
+
+/// <summary>
+/// Starts and stops the local playground: one etcd, HAProxy, and a supervisor that keeps one agent per member
+/// running (the agents start their servers). Every step checks whether its process already runs, so running
+/// `keel up` twice is harmless.
+/// </summary>
+public sealed class PlaygroundRunner
+{
+    private readonly PlaygroundLayout _layout;
+    private readonly TextWriter _out;
+
+    public PlaygroundRunner(PlaygroundLayout layout, TextWriter output)
+    {
+        _layout = layout;
+        _out = output;
+    }
+
+    public PlaygroundLayout Layout => _layout;
+
+    /// <summary>The saved spec, or the default one (with <paramref name="basePort"/>) saved now.</summary>
+    public PlaygroundSpec LoadOrCreateSpec(int? basePort = null)
+    {
+        if (File.Exists(_layout.SpecFile))
+        {
+            return PlaygroundSpec.FromJson(File.ReadAllText(_layout.SpecFile));
+        }
+        Directory.CreateDirectory(_layout.Home);
+        var spec = PlaygroundSpec.Default(basePort ?? 3400);
+        File.WriteAllText(_layout.SpecFile, spec.ToJson());
+        return spec;
+    }
+
+    public PlaygroundSpec? LoadSpec() =>
+        File.Exists(_layout.SpecFile) ? PlaygroundSpec.FromJson(File.ReadAllText(_layout.SpecFile)) : null;
+
+    public EtcdServer Etcd(PlaygroundSpec spec) => new(new EtcdServerOptions
+    {
+        DataDir = _layout.EtcdData,
+        ClientPort = spec.EtcdClientPort,
+        PeerPort = spec.EtcdPeerPort,
+        Name = "keel-playground",
+        LogFile = Path.Combine(_layout.EtcdDir, "etcd.log"),
+    });
+
+    public MariaDbServer Server(PlaygroundMember m) => new(new MariaDbServerOptions
+    {
+        DataDir = _layout.MemberData(m.Name),
+        RunDir = _layout.MemberRun(m.Name),
+        Port = m.MySqlPort,
+        ServerId = m.ServerId,
+    });
+
+    public async Task<PlaygroundSpec> UpAsync(int? basePort, TimeSpan timeout, CancellationToken ct)
+    {
+        var spec = LoadOrCreateSpec(basePort);
+        var started = Stopwatch.StartNew();
+        CheckPorts(spec);
+
+        var etcd = Etcd(spec);
+        if (etcd.RunningPid() is null)
+        {
+            Directory.CreateDirectory(_layout.EtcdDir);
+            try
+            {
+                var pid = await etcd.StartAsync(TimeSpan.FromSeconds(30), ct);
+                await _out.WriteLineAsync($"started etcd on {spec.EtcdUrl} (pid {pid})");
+            }
+            catch (EtcdStartException ex)
+            {
+                throw new PlaygroundException($"etcd did not start: {ex.Message}");
+            }
+        }
+
+        foreach (var m in spec.Members)
+        {
+            Directory.CreateDirectory(_layout.MemberDir(m.Name));
+            Directory.CreateDirectory(_layout.MemberRun(m.Name));
+            await File.WriteAllTextAsync(_layout.MemberConfig(m.Name), ConfigFiles.AgentYaml(spec, _layout, m), ct);
+        }
+
+        await StartHaproxyAsync(spec, ct);
+
+        if (ProcessTools.AlivePid(_layout.SupervisorPid) is null)
+        {
+            var (self, prefix) = ProcessTools.SelfCommand();
+            var pid = ProcessTools.StartDetached(self, prefix.Concat(["supervise", "--home", _layout.Home]), _layout.SupervisorLog);
+            ProcessTools.WritePid(_layout.SupervisorPid, pid);
+            await _out.WriteLineAsync($"started the supervisor (pid {pid}); it starts one agent per member");
+        }
+
+        await File.WriteAllTextAsync(_layout.ClientCnf, ConfigFiles.ClientCnf(spec), ct);
+        await WaitHealthyAsync(spec, timeout, ct);
+        await _out.WriteLineAsync($"the cluster is ready ({started.Elapsed.TotalSeconds:0.0} s)");
+        return spec;
+    }
+
+    private void CheckPorts(PlaygroundSpec spec)
+    {
+        var ours = new HashSet<int>();
+        if (Etcd(spec).RunningPid() is not null)
+        {
+            ours.Add(spec.EtcdClientPort);
+            ours.Add(spec.EtcdPeerPort);
+        }
+        if (ProcessTools.AlivePid(_layout.HaproxyPid) is not null)
+        {
+            ours.Add(spec.ReadWritePort);
+            ours.Add(spec.ReadOnlyPort);
+        }
+        foreach (var m in spec.Members)
+        {
+            if (Server(m).RunningPid() is not null)
+            {
+                ours.Add(m.MySqlPort);
+            }
+            if (ProcessTools.AlivePid(_layout.AgentPid(m.Name)) is not null)
+            {
+                ours.Add(m.ApiPort);
+            }
+        }
+        var busy = spec.AllPorts().Where(p => !ours.Contains(p) && InUse(p)).ToList();
+        if (busy.Count > 0)
+        {
+            throw new PlaygroundException(
+                $"port(s) {string.Join(", ", busy)} on {PlaygroundSpec.Host} are already in use by another program; " +
+                $"stop it, or use another home with other ports (keel up --home DIR --port-base N)");
+        }
+    }
+
+    private static bool InUse(int port)
+    {
+        try
+        {
+            using var l = new TcpListener(IPAddress.Loopback, port);
+            l.Start();
+            return false;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
+    private async Task StartHaproxyAsync(PlaygroundSpec spec, CancellationToken ct)
+    {
+        Directory.CreateDirectory(_layout.HaproxyDir);
+        await File.WriteAllTextAsync(_layout.HaproxyConfig, ConfigFiles.HaproxyCfg(spec, _layout), ct);
+        if (ProcessTools.AlivePid(_layout.HaproxyPid) is not null)
+        {
+            return;
+        }
+        // -db keeps it in the foreground of its own session: its pid is the one we start.
+        var pid = ProcessTools.StartDetached("haproxy", ["-db", "-f", _layout.HaproxyConfig], Path.Combine(_layout.HaproxyDir, "haproxy.log"));
+        ProcessTools.WritePid(_layout.HaproxyPid, pid);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!File.Exists(_layout.HaproxySocket))
+        {
+            if (!ProcessTools.IsAlive(pid) || DateTime.UtcNow > deadline)
+            {
+                var log = File.Exists(Path.Combine(_layout.HaproxyDir, "haproxy.log")) ? await File.ReadAllTextAsync(Path.Combine(_layout.HaproxyDir, "haproxy.log"), ct) : "";
+                throw new PlaygroundException($"HAProxy did not start: {log.Trim()}");
+            }
+            await Task.Delay(50, ct);
+        }
+        await _out.WriteLineAsync($"started HAProxy: read-write {PlaygroundSpec.Host}:{spec.ReadWritePort}, read-only {PlaygroundSpec.Host}:{spec.ReadOnlyPort} (pid {pid})");
+    }
+
+    /// <summary>Waits for one writable primary and every other member streaming from it.</summary>
+    public async Task WaitHealthyAsync(PlaygroundSpec spec, TimeSpan timeout, CancellationToken ct)
+    {
+        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] });
+        var store = new ClusterStore(etcd, new KeyLayout(spec.Cluster));
+        var deadline = DateTime.UtcNow + timeout;
+        string last = "";
+        while (true)
+        {
+            string state;
+            try
+            {
+                var view = await store.ReadAsync(ct);
+                state = Describe(spec, view, out var healthy);
+                if (healthy)
+                {
+                    return;
+                }
+            }
+            catch (EtcdException ex)
+            {
+                state = $"etcd: {ex.Message}";
+            }
+            if (state != last)
+            {
+                await _out.WriteLineAsync($"  waiting: {state}");
+                last = state;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                var logs = string.Join(", ", spec.Members.Select(m => _layout.AgentLog(m.Name)));
+                throw new PlaygroundException($"the cluster did not become healthy within {timeout.TotalSeconds:0} s ({state}); see {logs}");
+            }
+            await Task.Delay(200, ct);
+        }
+    }
+
+    private static string Describe(PlaygroundSpec spec, ClusterView view, out bool healthy)
+    {
+        healthy = false;
+        if (view.Leader is not { } leader)
+        {
+            return view.IsInitialized ? "electing a primary" : "initializing the cluster";
+        }
+        if (!view.Members.TryGetValue(leader.Name, out var p) || p.ReadOnly != false)
+        {
+            return $"{leader.Name} is becoming the primary";
+        }
+        var lagging = spec.Members.Where(m => m.Name != leader.Name)
+            .Where(m => !view.Members.TryGetValue(m.Name, out var r) || !(r.IoRunning && r.SqlRunning && r.Following == leader.Name))
+            .Select(m => m.Name)
+            .ToList();
+        healthy = lagging.Count == 0;
+        return healthy ? "healthy" : $"primary {leader.Name}; waiting for {string.Join(", ", lagging)} to stream from it";
+    }
+
+    /// <summary>Stops everything the playground started, supervisor first so that nothing is restarted.</summary>
+    public async Task DownAsync(bool purge, CancellationToken ct)
+    {
+        var spec = LoadSpec();
+        if (ProcessTools.AlivePid(_layout.SupervisorPid) is { } sup)
+        {
+            await ProcessTools.StopAsync(sup, TimeSpan.FromSeconds(5));
+            await _out.WriteLineAsync($"stopped the supervisor (pid {sup})");
+        }
+        if (spec is not null)
+        {
+            foreach (var m in spec.Members)
+            {
+                if (ProcessTools.AlivePid(_layout.AgentPid(m.Name)) is { } agent)
+                {
+                    await ProcessTools.StopAsync(agent, TimeSpan.FromSeconds(5));
+                    await _out.WriteLineAsync($"stopped the agent of {m.Name} (pid {agent})");
+                }
+            }
+            foreach (var m in spec.Members)
+            {
+                var server = Server(m);
+                if (server.RunningPid() is { } pid)
+                {
+                    await server.StopAsync(TimeSpan.FromSeconds(30), ct);
+                    ProcessTools.Reap(pid);
+                    await _out.WriteLineAsync($"stopped the server of {m.Name} (pid {pid})");
+                }
+            }
+        }
+        if (ProcessTools.AlivePid(_layout.HaproxyPid) is { } haproxy)
+        {
+            await ProcessTools.StopAsync(haproxy, TimeSpan.FromSeconds(5));
+            await _out.WriteLineAsync($"stopped HAProxy (pid {haproxy})");
+        }
+        if (spec is not null && Etcd(spec).RunningPid() is { } etcdPid)
+        {
+            await Etcd(spec).StopAsync(TimeSpan.FromSeconds(10), ct);
+            await _out.WriteLineAsync($"stopped etcd (pid {etcdPid})");
+        }
+        if (purge && Directory.Exists(_layout.Home))
+        {
+            Directory.Delete(_layout.Home, recursive: true);
+            await _out.WriteLineAsync($"deleted {_layout.Home}");
+        }
+    }
+}

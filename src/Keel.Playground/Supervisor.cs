@@ -1,0 +1,73 @@
+namespace Keel.Playground;
+
+/// <summary>
+/// What systemd does in production, for the playground: keeps one agent per member running, restarting any that
+/// exits, and reaps the servers those agents leave behind (it is a child subreaper, so orphans come to it rather
+/// than to a PID 1 that does not reap). It never touches the servers themselves.
+/// </summary>
+public sealed class Supervisor
+{
+    private static readonly TimeSpan RestartDelay = TimeSpan.FromMilliseconds(500);
+    private readonly PlaygroundLayout _layout;
+    private readonly PlaygroundSpec _spec;
+    private readonly TextWriter _log;
+
+    public Supervisor(PlaygroundLayout layout, PlaygroundSpec spec, TextWriter log)
+    {
+        _layout = layout;
+        _spec = spec;
+        _log = log;
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (!ProcessTools.BecomeSubreaper())
+        {
+            await _log.WriteLineAsync("warning: could not become a child subreaper; exited servers may linger as zombies");
+        }
+        ProcessTools.WritePid(_layout.SupervisorPid, Environment.ProcessId);
+        var (self, prefix) = ProcessTools.SelfCommand();
+        var lastStart = new Dictionary<string, DateTime>();
+        while (!ct.IsCancellationRequested)
+        {
+            foreach (var m in _spec.Members)
+            {
+                ReapServer(m);
+                var pidFile = _layout.AgentPid(m.Name);
+                if (ProcessTools.ReadPid(pidFile) is { } old)
+                {
+                    ProcessTools.Reap(old);
+                    if (ProcessTools.IsAlive(old))
+                    {
+                        continue;
+                    }
+                }
+                if (lastStart.TryGetValue(m.Name, out var at) && DateTime.UtcNow - at < RestartDelay)
+                {
+                    continue;
+                }
+                var pid = ProcessTools.StartDetached(self, prefix.Concat(["agent", "--config", _layout.MemberConfig(m.Name)]), _layout.AgentLog(m.Name));
+                ProcessTools.WritePid(pidFile, pid);
+                lastStart[m.Name] = DateTime.UtcNow;
+                await _log.WriteLineAsync($"{DateTime.UtcNow:O} started the agent of {m.Name} (pid {pid})");
+                await _log.FlushAsync(ct);
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private void ReapServer(PlaygroundMember m)
+    {
+        if (ProcessTools.ReadPid(Path.Combine(_layout.MemberRun(m.Name), "mysqld.pid")) is { } serverPid)
+        {
+            ProcessTools.Reap(serverPid);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Keel.Etcd.Server;
+
+namespace Keel.Etcd.Tests;
+
+/// <summary>Each test gets its own etcd, because each one kills, freezes or restarts it.</summary>
+public sealed class OutageTests : IAsyncLifetime
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(1);
+
+    private EtcdInstance? _etcd;
+    private EtcdClient? _client;
+
+    private EtcdInstance Etcd => _etcd!;
+
+    private EtcdClient Client => _client!;
+
+    public async Task InitializeAsync()
+    {
+        _etcd = await EtcdInstance.StartAsync("etcd-out");
+        _client = _etcd.NewClient(RequestTimeout);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_etcd is not null)
+        {
+            await _etcd.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Requests_to_a_killed_etcd_throw_unavailable_within_the_request_timeout()
+    {
+        await Client.PutAsync("k", "v");
+        Etcd.Server.Kill();
+
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<EtcdUnavailableException>(() => Client.GetAsync("k"));
+        await Assert.ThrowsAsync<EtcdUnavailableException>(() => Client.PutAsync("k", "v2"));
+        await Assert.ThrowsAsync<EtcdUnavailableException>(() => Client.TxnAsync(new TxnRequest([Compare.Absent("x")], [new PutOp("x", "1")], [])));
+        await Assert.ThrowsAsync<EtcdUnavailableException>(() => Client.KeepAliveOnceAsync(1));
+
+        Assert.True(watch.Elapsed < RequestTimeout * 2, $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Requests_to_a_frozen_etcd_time_out_as_unavailable_instead_of_hanging()
+    {
+        await Client.PutAsync("k", "v");
+        ProcessInfo.Signal(Etcd.Pid, ProcessInfo.SigStop);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var ex = await Assert.ThrowsAsync<EtcdUnavailableException>(() => Client.GetAsync("k"));
+
+            Assert.InRange(watch.Elapsed, RequestTimeout * 0.9, RequestTimeout * 2);
+            Assert.Contains("no answer within", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            ProcessInfo.Signal(Etcd.Pid, ProcessInfo.SigCont);
+        }
+
+        Assert.Equal("v", Assert.Single((await Client.GetAsync("k")).Kvs).Value);
+    }
+
+    [Fact]
+    public async Task After_a_kill_and_a_restart_on_the_same_data_dir_and_port_the_client_works_again_and_the_data_persisted()
+    {
+        var rev = await Client.PutAsync("persist/me", "still here");
+        Etcd.Server.Kill();
+        await Assert.ThrowsAsync<EtcdUnavailableException>(() => Client.GetAsync("persist/me"));
+
+        await Etcd.Server.StartAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+
+        var kv = Assert.Single((await Client.GetAsync("persist/me")).Kvs);
+        Assert.Equal("still here", kv.Value);
+        Assert.Equal(rev, kv.ModRevision);
+        Assert.True(await Client.PutAsync("persist/after", "x") > rev);
+    }
+
+    [Fact]
+    public async Task A_lease_session_signals_lost_by_time_when_an_outage_outlasts_its_ttl()
+    {
+        var time = TimeProvider.System;
+        await using var session = await LeaseSession.StartAsync(Client, TimeSpan.FromSeconds(2), time, CancellationToken.None);
+        await Task.Delay(800);
+        Etcd.Server.Kill();
+        var lostAt = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var reg = session.Lost.Register(() => lostAt.TrySetResult(time.GetUtcNow()));
+
+        var at = await lostAt.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Never early (the lease may still be alive before that instant), and not much later.
+        Assert.True(at >= session.ExpiresNoEarlierThan, $"lost at {at:O}, before {session.ExpiresNoEarlierThan:O}");
+        Assert.True(at - session.ExpiresNoEarlierThan < TimeSpan.FromSeconds(1), $"lost {at - session.ExpiresNoEarlierThan} late");
+        Assert.True(session.IsLost);
+    }
+
+    [Fact]
+    public async Task A_watch_ends_with_unavailable_when_etcd_is_killed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var rev = await Client.PutAsync("w/1", "x");
+        await using var watch = Client.WatchPrefixAsync("w/", rev, cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await watch.MoveNextAsync());
+
+        var next = watch.MoveNextAsync().AsTask();
+        Etcd.Server.Kill();
+
+        await Assert.ThrowsAsync<EtcdUnavailableException>(() => next);
+    }
+
+    [Fact]
+    public async Task A_watch_on_a_frozen_etcd_ends_with_unavailable_after_a_failed_liveness_probe()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var rev = await Client.PutAsync("w/1", "x");
+        await using var watch = Client.WatchPrefixAsync("w/", rev, cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await watch.MoveNextAsync());
+        ProcessInfo.Signal(Etcd.Pid, ProcessInfo.SigStop);
+        try
+        {
+            var watchTime = Stopwatch.StartNew();
+            var ex = await Assert.ThrowsAsync<EtcdUnavailableException>(async () => await watch.MoveNextAsync());
+
+            // Probe every 2 request timeouts, plus one request timeout for the probe itself.
+            Assert.True(watchTime.Elapsed < RequestTimeout * 4, $"took {watchTime.Elapsed}");
+            Assert.Contains("liveness probe", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            ProcessInfo.Signal(Etcd.Pid, ProcessInfo.SigCont);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Keel.MySql.Server;
+using Keel.MySql.Tests.Fixtures;
+
+namespace Keel.MySql.Tests.Server;
+
+/// <summary>What a client sees when the server dies or freezes under it.</summary>
+[Collection(SpareServerCollection.Name)]
+public sealed class ServerFaultTests(SpareServerFixture fixture)
+{
+    [Fact(Timeout = 20_000)]
+    public async Task A_server_killed_mid_query_gives_MySqlConnectionException_within_5_seconds()
+    {
+        await fixture.Server.EnsureRunningAsync();
+        await using var c = await fixture.Server.OpenRootAsync(commandTimeout: TimeSpan.FromSeconds(20));
+        var query = c.QueryAsync("SELECT SLEEP(30)");
+        await WaitUntilSleepingAsync(c.ConnectionId);
+
+        fixture.Server.Server.Kill();
+        var watch = Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<MySqlConnectionException>(() => query);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.True(c.IsBroken);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_stopped_server_gives_MySqlTimeoutException_within_the_command_timeout()
+    {
+        await fixture.Server.EnsureRunningAsync();
+        var pid = fixture.Server.Server.RunningPid()!.Value;
+        await using var c = await fixture.Server.OpenRootAsync();
+        var timeout = TimeSpan.FromSeconds(1.5);
+        var watch = Stopwatch.StartNew();
+        var query = c.QueryAsync("SELECT SLEEP(30)", timeout: timeout);
+        await Task.Delay(200);
+        Assert.True(Signals.Send(pid, Signals.SigStop));
+        try
+        {
+            await Assert.ThrowsAsync<MySqlTimeoutException>(() => query);
+            // Generous upper slack: the point is "bounded, never hangs" on a shared, noisy 2-core machine.
+            var elapsed = watch.Elapsed;
+            Assert.True(elapsed >= timeout - TimeSpan.FromMilliseconds(50) && elapsed < timeout + TimeSpan.FromSeconds(3), $"took {elapsed}");
+            Assert.True(c.IsBroken);
+        }
+        finally
+        {
+            Signals.Send(pid, Signals.SigCont);
+            fixture.Server.Server.Kill();
+        }
+
+        Assert.Null(fixture.Server.Server.RunningPid());
+    }
+
+    private async Task WaitUntilSleepingAsync(uint connectionId)
+    {
+        await using var observer = await fixture.Server.OpenRootAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            var state = await observer.QueryAsync($"SELECT COMMAND FROM information_schema.PROCESSLIST WHERE ID = {connectionId}");
+            if (state.Scalar() == "Query")
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("the query never started");
+    }
+}
