@@ -21,24 +21,30 @@ public sealed class PlaygroundRunner
 {
     private readonly PlaygroundLayout _layout;
     private readonly TextWriter _out;
+    private readonly (string File, IReadOnlyList<string> Prefix) _keel;
 
-    public PlaygroundRunner(PlaygroundLayout layout, TextWriter output)
+    /// <param name="keelCommand">How to run `keel` for the supervisor; default: this same program.</param>
+    public PlaygroundRunner(PlaygroundLayout layout, TextWriter output, (string File, IReadOnlyList<string> Prefix)? keelCommand = null)
     {
         _layout = layout;
         _out = output;
+        _keel = keelCommand ?? ProcessTools.SelfCommand();
     }
 
     public PlaygroundLayout Layout => _layout;
 
     /// <summary>The saved spec, or the default one (with <paramref name="basePort"/>) saved now.</summary>
-    public PlaygroundSpec LoadOrCreateSpec(int? basePort = null)
+    public PlaygroundSpec LoadOrCreateSpec(int? basePort = null) => LoadOrCreateSpec(() => PlaygroundSpec.Default(basePort ?? 3400));
+
+    /// <summary>The saved spec, or the one <paramref name="create"/> makes, saved now.</summary>
+    public PlaygroundSpec LoadOrCreateSpec(Func<PlaygroundSpec> create)
     {
         if (File.Exists(_layout.SpecFile))
         {
             return PlaygroundSpec.FromJson(File.ReadAllText(_layout.SpecFile));
         }
         Directory.CreateDirectory(_layout.Home);
-        var spec = PlaygroundSpec.Default(basePort ?? 3400);
+        var spec = create();
         File.WriteAllText(_layout.SpecFile, spec.ToJson());
         return spec;
     }
@@ -63,9 +69,11 @@ public sealed class PlaygroundRunner
         ServerId = m.ServerId,
     });
 
-    public async Task<PlaygroundSpec> UpAsync(int? basePort, TimeSpan timeout, CancellationToken ct)
+    public Task<PlaygroundSpec> UpAsync(int? basePort, TimeSpan timeout, CancellationToken ct) =>
+        UpAsync(LoadOrCreateSpec(basePort), timeout, ct);
+
+    public async Task<PlaygroundSpec> UpAsync(PlaygroundSpec spec, TimeSpan timeout, CancellationToken ct)
     {
-        var spec = LoadOrCreateSpec(basePort);
         var started = Stopwatch.StartNew();
         CheckPorts(spec);
 
@@ -95,8 +103,7 @@ public sealed class PlaygroundRunner
 
         if (ProcessTools.AlivePid(_layout.SupervisorPid) is null)
         {
-            var (self, prefix) = ProcessTools.SelfCommand();
-            var pid = ProcessTools.StartDetached(self, prefix.Concat(["supervise", "--home", _layout.Home]), _layout.SupervisorLog);
+            var pid = ProcessTools.StartDetached(_keel.File, _keel.Prefix.Concat(["supervise", "--home", _layout.Home]), _layout.SupervisorLog);
             ProcessTools.WritePid(_layout.SupervisorPid, pid);
             await _out.WriteLineAsync($"started the supervisor (pid {pid}); it starts one agent per member");
         }

@@ -1,0 +1,157 @@
+using Keel.Core.Gtid;
+using Keel.Core.Model;
+using Keel.MySql;
+using Xunit.Abstractions;
+
+namespace Keel.Scenarios;
+
+/// <summary>The foundation's end-to-end cases against a real playground.</summary>
+public sealed class PlaygroundTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Up_gives_one_writable_primary_and_two_streaming_semi_sync_replicas_and_reads_see_writes()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        var view = await cluster.ViewAsync();
+        var leader = view.Leader!.Name;
+        Assert.Equal(3, view.Members.Count);
+        Assert.All(view.Members.Values.Where(m => m.Name != leader), r =>
+        {
+            Assert.True(r.IoRunning && r.SqlRunning, $"{r.Name} should stream");
+            Assert.Equal(leader, r.Following);
+            Assert.True(r.SemiSync, $"{r.Name} should have semi-sync on");
+        });
+
+        await using (var rw = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            Assert.Equal(cluster.Member(leader).MySqlPort.ToString(System.Globalization.CultureInfo.InvariantCulture), (await rw.QueryAsync("SELECT @@port")).Scalar());
+            await rw.QueryAsync("CREATE TABLE greeting (id INT PRIMARY KEY, text VARCHAR(40))");
+            await rw.QueryAsync("INSERT INTO greeting VALUES (1, 'written through the read-write port')");
+            Assert.Equal("ON", (await cluster.RootQueryAsync(leader, "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_STATUS'")).Scalar());
+        }
+
+        var text = await PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            await using var ro = await MySqlConnection.OpenAsync(cluster.ReadOnly);
+            var port = (await ro.QueryAsync("SELECT @@port")).Scalar();
+            Assert.NotEqual(cluster.Member(leader).MySqlPort.ToString(System.Globalization.CultureInfo.InvariantCulture), port);
+            return (await ro.QueryAsync("SELECT text FROM greeting WHERE id = 1")).Scalar();
+        }, Generous, "the row to be readable through the read-only port");
+        Assert.Equal("written through the read-write port", text);
+
+        await using var roConn = await MySqlConnection.OpenAsync(cluster.ReadOnly);
+        var refused = await Assert.ThrowsAsync<MySqlServerException>(() => roConn.QueryAsync("INSERT INTO greeting VALUES (2, 'must fail')"));
+        Assert.Equal(1290, refused.Code); // ER_OPTION_PREVENTS_STATEMENT: --read-only
+    }
+
+    [Fact]
+    public async Task Killing_the_primary_server_promotes_a_replica_and_the_old_primary_rejoins_without_losing_a_write()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        await AckedWriter.CreateTableAsync(cluster.ReadWrite);
+        var before = (await cluster.ViewAsync()).Leader!.Name;
+        var writer = new AckedWriter(cluster.ReadWrite);
+        using var stopWriting = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var load = writer.RunAsync(4, stopWriting.Token);
+
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(writer.Acknowledged.Count > 200 ? "ok" : null), Generous, "writes before the fault");
+        var ackedBeforeKill = writer.Acknowledged.Count;
+        cluster.Server(before).Kill();
+
+        var after = await PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            var v = await cluster.ViewAsync();
+            return v.Leader is { } l && l.Name != before && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
+        }, Generous, "a new writable primary");
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(writer.Acknowledged.Count > ackedBeforeKill + 200 ? "ok" : null), Generous, "writes through the new primary");
+        await stopWriting.CancelAsync();
+        await load;
+
+        var primary = await cluster.WaitForHealthyAsync(Generous);
+        Assert.Equal(after, primary.Name);
+        var view = await cluster.ViewAsync();
+        Assert.Equal(after, view.Members[before].Following);
+        Assert.True(view.Members[before].ReadOnly);
+
+        await AssertNoLossAndNoErrantAsync(cluster, writer, after);
+        Assert.Contains("released the leader key because the local server is not running", cluster.AgentLog(before), StringComparison.Ordinal);
+        Assert.Contains("promoted the local server to primary", cluster.AgentLog(after), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Killed_agents_are_restarted_by_the_supervisor_and_adopt_their_running_servers_without_a_failover()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "10s");
+        var view = await cluster.ViewAsync();
+        var leader = view.Leader!;
+        foreach (var m in view.Members.Values.OrderBy(m => m.Name == leader.Name))
+        {
+            var serverPid = m.ServerPid;
+            Keel.Playground.ProcessTools.Signal(m.AgentPid!.Value, Keel.Playground.ProcessTools.SigKill);
+            var back = await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var v = await cluster.ViewAsync();
+                return v.Members.TryGetValue(m.Name, out var s) && s.AgentPid != m.AgentPid && (s.Role == MemberRole.Primary ? s.ReadOnly == false : s.IoRunning) ? s : null;
+            }, Generous, $"the agent of {m.Name} to come back");
+            Assert.Equal(serverPid, back.ServerPid);
+        }
+        var now = await cluster.ViewAsync();
+        Assert.Equal(leader.Name, now.Leader!.Name);
+        Assert.Equal(leader.CreateRevision, now.Leader.CreateRevision); // the same leader key: no failover at all
+        Assert.Contains("moved the leader key to this agent's new session lease", cluster.AgentLog(leader.Name), StringComparison.Ordinal);
+        await cluster.WaitForHealthyAsync(Generous);
+    }
+
+    [Fact]
+    public async Task While_etcd_is_down_nobody_is_promoted_and_the_primary_turns_read_only_then_recovers_when_etcd_returns()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        var leaderKey = (await cluster.ViewAsync()).Leader!;
+        var etcd = cluster.Runner.Etcd(cluster.Spec);
+        etcd.Kill();
+
+        // The lease may run out 6 s after the last renewal: the primary must be read-only by then.
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        foreach (var m in cluster.Spec.Members)
+        {
+            Assert.Equal("1", (await cluster.RootQueryAsync(m.Name, "SELECT @@global.read_only")).Scalar());
+        }
+        Assert.Contains("etcd is unreachable and the leader lease may expire", cluster.AgentLog(leaderKey.Name), StringComparison.Ordinal);
+
+        await etcd.StartAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        await PlaygroundCluster.EventuallyAsync(async () =>
+            (await cluster.RootQueryAsync(leaderKey.Name, "SELECT @@global.read_only")).Scalar() == "0" ? "ok" : null,
+            Generous, $"{leaderKey.Name} to be writable again");
+        await cluster.WaitForHealthyAsync(Generous);
+        // The same leader key (same create revision, the fencing token): nobody was promoted at any point.
+        var after = (await cluster.ViewAsync()).Leader!;
+        Assert.Equal(leaderKey.Name, after.Name);
+        Assert.Equal(leaderKey.CreateRevision, after.CreateRevision);
+        foreach (var m in cluster.Spec.Members.Where(m => m.Name != leaderKey.Name))
+        {
+            Assert.DoesNotContain("AcquireLeadership", cluster.AgentLog(m.Name), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Every acknowledged id on every member, the same GTID position everywhere, no errant transactions.</summary>
+    private static async Task AssertNoLossAndNoErrantAsync(PlaygroundCluster cluster, AckedWriter writer, string primary)
+    {
+        var expected = writer.Acknowledged.ToHashSet();
+        Assert.NotEmpty(expected);
+        var primaryPos = GtidPosition.Parse((await cluster.RootQueryAsync(primary, "SELECT @@global.gtid_binlog_pos")).Scalar());
+        foreach (var m in cluster.Spec.Members)
+        {
+            await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var pos = GtidPosition.Parse((await cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos")).Scalar());
+                return pos.CompareWith(primaryPos) == GtidOrder.Equal ? "ok" : null;
+            }, TimeSpan.FromSeconds(60), $"{m.Name} to reach the primary's GTID position {primaryPos} without errant transactions");
+            var rows = await cluster.RootQueryAsync(m.Name, $"SELECT id FROM {cluster.Spec.AppDatabase}.acked");
+            var present = rows.Rows.Select(r => long.Parse(r[0]!, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+            var lost = expected.Except(present).ToList();
+            Assert.True(lost.Count == 0, $"{m.Name} lacks {lost.Count} acknowledged rows, e.g. {string.Join(", ", lost.Take(5))}");
+        }
+    }
+}
