@@ -38,6 +38,7 @@ public static class AgentHost
         var status = new AgentStatus();
         await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log);
 
+        await CheckEtcdAsync(etcd, config, ct);
         await using var api = AgentApi.Build(config, status, time);
         await api.StartAsync(ct);
         log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
@@ -66,4 +67,33 @@ public static class AgentHost
         }
         return settings;
     }
+
+    /// <summary>
+    /// An agent that cannot reach etcd at start exits with a clear message instead of running blind; its supervisor
+    /// (systemd, or the playground's) starts it again. Once running, an etcd outage is handled by the loop.
+    /// </summary>
+    private static async Task CheckEtcdAsync(EtcdClient etcd, AgentConfig config, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + config.Timing.Ttl;
+        while (true)
+        {
+            try
+            {
+                await etcd.GetAsync(new KeyLayout(config.Cluster).Initialize, ct);
+                return;
+            }
+            catch (EtcdException ex) when (DateTime.UtcNow < deadline)
+            {
+                _ = ex;
+                await Task.Delay(500, ct);
+            }
+            catch (EtcdException ex)
+            {
+                throw new AgentStartException($"etcd is unreachable at {string.Join(", ", config.Etcd.Endpoints)}: {ex.Message}", ex);
+            }
+        }
+    }
 }
+
+/// <summary>The agent cannot start; the message says why.</summary>
+public sealed class AgentStartException(string message, Exception inner) : Exception(message, inner);

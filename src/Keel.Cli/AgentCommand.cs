@@ -41,6 +41,11 @@ internal static class AgentCommand
                 await Console.Error.WriteLineAsync($"keel agent: cannot listen on {cfg.Api.Listen}: the port is already in use");
                 return 1;
             }
+            catch (AgentStartException ex)
+            {
+                await Console.Error.WriteLineAsync($"keel agent: {ex.Message}");
+                return 3;
+            }
             return 0;
         });
         return cmd;

@@ -203,6 +203,10 @@ public sealed class PlaygroundRunner
                 {
                     return;
                 }
+                if (view.Members.Values.FirstOrDefault(m => m.Server == ServerStatus.Stopped && m.LastError?.StartsWith("StartServer failed", StringComparison.Ordinal) == true) is { } broken)
+                {
+                    throw new PlaygroundException($"the server of {broken.Name} does not start: {broken.LastError}");
+                }
             }
             catch (EtcdException ex)
             {

@@ -39,6 +39,7 @@ public sealed class HaLoop : IAsyncDisposable
     private string? _lastLeader;
     private MemberState? _lastPublished;
     private DateTimeOffset _lastPublishedAt;
+    private string? _lastActionError;
 
     public HaLoop(AgentConfig config, IEtcdClient etcd, ClusterStore store, MariaDbServer server, LocalServerProbe probe,
         HaExecutor executor, AgentStatus status, TimeProvider time, ILogger log)
@@ -129,6 +130,11 @@ public sealed class HaLoop : IAsyncDisposable
         var decision = HaDecider.Decide(snapshot, now);
 
         var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now);
+        if (_lastActionError is not null)
+        {
+            // Operators (and `keel up`) see why an action keeps failing, e.g. a server that cannot start.
+            published = published with { LastError = _lastActionError };
+        }
         await PublishAsync(published, cluster, now, ct);
         _status.Update(new TickResult(snapshot, decision, published, now));
 
@@ -149,6 +155,7 @@ public sealed class HaLoop : IAsyncDisposable
         try
         {
             var outcome = await _executor.ExecuteAsync(decision, snapshot, _lastLeader, ct);
+            _lastActionError = null;
             if (outcome is not null)
             {
                 _log.ActionDone(Self, outcome);
@@ -157,6 +164,7 @@ public sealed class HaLoop : IAsyncDisposable
         catch (Exception ex) when (ex is MySqlException or EtcdException or MariaDbStartException or InvalidOperationException or IOException)
         {
             _log.ActionFailed(Self, decision.Action.GetType().Name, ex.Message);
+            _lastActionError = $"{decision.Action.GetType().Name} failed: {ex.Message}";
             // Do not spin on a failing action: wait for the next interval or event.
             return false;
         }

@@ -1,0 +1,113 @@
+using Keel.Agent.Configuration;
+
+namespace Keel.Agent.Tests;
+
+public class AgentConfigLoaderTests
+{
+    private const string Valid = """
+        cluster: prod-1
+        member:
+          name: db1
+          host: 10.0.0.1
+          port: 3306
+          server_id: 11
+          data_dir: /var/lib/keel/data
+          run_dir: /run/keel
+          tags:
+            nofailover: true
+            priority: 50
+          mariadb_settings:
+            innodb_buffer_pool_size: 1G
+        api:
+          listen: 0.0.0.0:8008
+          url: http://10.0.0.1:8008
+          token: s3cret
+        etcd:
+          endpoints: [http://10.0.0.9:2379, http://10.0.0.10:2379]
+        timing:
+          ttl: 15s
+          loop_interval: 500ms
+          request_timeout: 2s
+        users:
+          replication: { user: repl, password: r }
+          admin: { user: adm, password: a }
+          application: { user: app, password: p, database: appdb }
+        haproxy:
+          admin_socket: /run/haproxy/admin.sock
+        """;
+
+    [Fact]
+    public void A_complete_configuration_is_read_field_by_field()
+    {
+        var c = AgentConfigLoader.Parse(Valid, "agent.yaml");
+        Assert.Equal("prod-1", c.Cluster);
+        Assert.Equal(("db1", "10.0.0.1", 3306, 11), (c.Member.Name, c.Member.Host, c.Member.Port, c.Member.ServerId));
+        Assert.True(c.Member.Tags.NoFailover);
+        Assert.Equal(50, c.Member.Tags.Priority);
+        Assert.Equal("1G", c.Member.MariadbSettings["innodb_buffer_pool_size"]);
+        Assert.Equal("http://10.0.0.1:8008", c.Api.Url);
+        Assert.Equal(2, c.Etcd.Endpoints.Count);
+        Assert.Equal(TimeSpan.FromSeconds(15), c.Timing.Ttl);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), c.Timing.LoopInterval);
+        Assert.Equal("appdb", c.Users.Application!.Database);
+        Assert.Equal("keel_rw", c.Haproxy!.ReadWriteBackend);
+        Assert.Equal("10.0.0.1", c.Member.BindAddress);
+    }
+
+    [Theory]
+    [InlineData("  port: 3306", "  port: 99999", "field 'member.port' (line 5): must be a whole number from 1 to 65535, not '99999'")]
+    [InlineData("  port: 3306", "  port: abc", "field 'member.port' (line 5): must be a whole number from 1 to 65535, not 'abc'")]
+    [InlineData("  name: db1\n", "", "field 'member.name' (line 3): is required")]
+    [InlineData("  host: 10.0.0.1", "  host: 10.0.0.1\n  hots: typo", "field 'member.hots' (line 5): is not a known setting")]
+    [InlineData("cluster: prod-1", "cluster: prod-1\nretries: 3", "field 'retries' (line 2): is not a known setting")]
+    [InlineData("  ttl: 15s", "  ttl: 2s", "field 'timing.ttl'")]
+    [InlineData("  ttl: 15s", "  ttl: fifteen", "must be a duration like 500ms, 2s or 1m, not 'fifteen'")]
+    [InlineData("  data_dir: /var/lib/keel/data", "  data_dir: relative/data", "field 'member.data_dir' (line 7): must be an absolute path")]
+    [InlineData("  endpoints: [http://10.0.0.9:2379, http://10.0.0.10:2379]", "  endpoints: [10.0.0.9:2379]", "'10.0.0.9:2379' is not an http(s) URL")]
+    [InlineData("    nofailover: true", "    nofailover: maybe", "field 'member.tags.nofailover' (line 10): must be true or false, not 'maybe'")]
+    [InlineData("  listen: 0.0.0.0:8008", "  listen: 8008", "field 'api.listen' (line 15): must be host:port")]
+    [InlineData("cluster: prod-1", "cluster: prod/1", "field 'cluster' (line 1): may hold only letters, digits")]
+    public void A_bad_field_is_named_with_its_line_and_the_reason(string from, string to, string expected)
+    {
+        var yaml = Valid.Replace(from, to, StringComparison.Ordinal);
+        var ex = Assert.Throws<ConfigException>(() => AgentConfigLoader.Parse(yaml, "agent.yaml"));
+        Assert.StartsWith("agent.yaml: invalid configuration:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void All_problems_are_reported_at_once()
+    {
+        var yaml = Valid.Replace("  port: 3306", "  port: 0", StringComparison.Ordinal).Replace("  server_id: 11", "  server_id: -1", StringComparison.Ordinal);
+        var ex = Assert.Throws<ConfigException>(() => AgentConfigLoader.Parse(yaml, "agent.yaml"));
+        Assert.Contains("member.port", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("member.server_id", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Broken_yaml_and_missing_files_name_the_file()
+    {
+        var ex = Assert.Throws<ConfigException>(() => AgentConfigLoader.Parse("cluster: [unclosed", "x.yaml"));
+        Assert.StartsWith("x.yaml: not valid YAML", ex.Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<ConfigException>(() => AgentConfigLoader.LoadFile("/nonexistent/keel.yaml"));
+        Assert.Contains("/nonexistent/keel.yaml: cannot read the configuration file", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("250ms", 250)]
+    [InlineData("2s", 2000)]
+    [InlineData("1.5s", 1500)]
+    [InlineData("1m", 60000)]
+    public void Durations_are_read_as_operators_write_them(string text, int ms)
+    {
+        Assert.True(DurationText.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromMilliseconds(ms), value);
+    }
+
+    [Theory]
+    [InlineData("2")]
+    [InlineData("-1s")]
+    [InlineData("s")]
+    [InlineData("2h")]
+    public void Durations_without_a_known_unit_are_refused(string text) => Assert.False(DurationText.TryParse(text, out _));
+}

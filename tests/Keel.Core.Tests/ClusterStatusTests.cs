@@ -1,0 +1,45 @@
+using Keel.Core.Model;
+using Keel.Core.Status;
+using static Keel.Core.Tests.SnapshotBuilder;
+
+namespace Keel.Core.Tests;
+
+public class ClusterStatusTests
+{
+    private static readonly (string, string)[] Expected = [("m1", "127.0.0.1:3301"), ("m2", "127.0.0.1:3302"), ("m3", "127.0.0.1:3303")];
+
+    private static MemberState Streaming(string name, string of) =>
+        Member(name, Replica(of)) with { Following = of };
+
+    [Fact]
+    public void A_healthy_cluster_has_one_running_primary_streaming_replicas_and_no_warnings()
+    {
+        var view = Cluster("m1", Member("m1", Primary()), Streaming("m2", "m1"), Streaming("m3", "m1"));
+        var status = ClusterStatus.From("c", view, Expected);
+        Assert.Equal(["primary/running", "replica/streaming", "replica/streaming"], status.Rows.Select(r => $"{r.Role}/{r.State}"));
+        Assert.Empty(status.Warnings);
+    }
+
+    [Fact]
+    public void A_member_without_a_key_is_unreachable_with_a_warning_like_repmgr()
+    {
+        var view = Cluster("m1", Member("m1", Primary()), Streaming("m2", "m1"));
+        var status = ClusterStatus.From("c", view, Expected);
+        var m3 = status.Rows.Single(r => r.Member == "m3");
+        Assert.Equal(("unreachable", "127.0.0.1:3303"), (m3.State, m3.Address));
+        Assert.Contains(status.Warnings, w => w.StartsWith("unable to reach the agent of m3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Problems_are_listed_under_the_table()
+    {
+        var broken = Member("m2", Replica("m1", io: false, ioErrno: 2003)) with { Following = "m1", LastError = "error connecting to master" };
+        var view = Cluster(null, Member("m1", Primary()), broken, Member("m3", LocalServer.Stopped(), MemberRole.Replica));
+        var status = ClusterStatus.From("c", view, Expected);
+        Assert.Contains("nobody holds the leader key: there is no primary right now", status.Warnings);
+        Assert.Contains(status.Warnings, w => w == "m1 is writable but does not hold the leader key");
+        Assert.Contains(status.Warnings, w => w == "m2 is not replicating from the primary: error connecting to master");
+        Assert.Contains(status.Warnings, w => w.StartsWith("m3 has no running server", StringComparison.Ordinal));
+        Assert.Equal("stopped", status.Rows.Single(r => r.Member == "m3").State);
+    }
+}

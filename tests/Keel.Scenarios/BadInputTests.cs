@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Keel.Agent.Store;
+using Keel.Core.Model;
+using Keel.Etcd;
+using Keel.Etcd.Server;
+using Keel.Playground;
+using Keel.TestSupport;
+
+namespace Keel.Scenarios;
+
+/// <summary>Bad input and faults at start: a clear message, a non-zero exit, nothing lost.</summary>
+public sealed class BadInputTests
+{
+    private static async Task<(int Code, string StdErr, string StdOut)> RunKeelAsync(TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "keel.dll"));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"keel {string.Join(' ', args)} did not exit within {timeout.TotalSeconds} s");
+        }
+        return (p.ExitCode, await stderr, await stdout);
+    }
+
+    private static string AgentYaml(string dir, int etcdPort, string extra = "") => $"""
+        cluster: bad
+        member:
+          name: m1
+          host: 127.0.0.1
+          port: {TestPaths.FreePort()}
+          server_id: 1
+          data_dir: {dir}/data
+          run_dir: {dir}/run
+        {extra}
+        api:
+          listen: 127.0.0.1:{TestPaths.FreePort()}
+        etcd:
+          endpoints: [http://127.0.0.1:{etcdPort}]
+        timing:
+          ttl: 6s
+          loop_interval: 1s
+          request_timeout: 1s
+        users:
+          replication:
+            user: r
+            password: r
+          admin:
+            user: a
+            password: a
+        """;
+
+    [Fact]
+    public async Task Up_refuses_a_port_that_another_program_holds_and_names_it()
+    {
+        var home = TestPaths.NewTempDir("busy");
+        try
+        {
+            var runner = new PlaygroundRunner(new PlaygroundLayout(home), TextWriter.Null);
+            var spec = runner.LoadOrCreateSpec(() => PlaygroundSpec.Default(TestPaths.FreePort() / 100 * 100 % 50000 + 10000));
+            using var squatter = new TcpListener(IPAddress.Loopback, spec.ReadWritePort);
+            squatter.Start();
+            var ex = await Assert.ThrowsAsync<PlaygroundException>(() => runner.UpAsync(spec, TimeSpan.FromSeconds(30), CancellationToken.None));
+            Assert.Contains($"port(s) {spec.ReadWritePort}", ex.Message, StringComparison.Ordinal);
+            Assert.Null(runner.Etcd(spec).RunningPid()); // it refused before starting anything
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_agent_with_a_bad_config_exits_2_naming_the_file_and_field()
+    {
+        var dir = TestPaths.NewTempDir("cfg");
+        try
+        {
+            var file = Path.Combine(dir, "agent.yaml");
+            await File.WriteAllTextAsync(file, AgentYaml(dir, 1).Replace("server_id: 1", "server_id: one", StringComparison.Ordinal));
+            var (code, stderr, _) = await RunKeelAsync(TimeSpan.FromSeconds(60), "agent", "--config", file);
+            Assert.Equal(2, code);
+            Assert.Contains($"{file}: invalid configuration", stderr, StringComparison.Ordinal);
+            Assert.Contains("field 'member.server_id' (line 6): must be a whole number", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_agent_exits_3_with_a_clear_message_when_etcd_is_unreachable_at_start()
+    {
+        var dir = TestPaths.NewTempDir("noetcd");
+        try
+        {
+            var file = Path.Combine(dir, "agent.yaml");
+            var port = TestPaths.FreePort();
+            await File.WriteAllTextAsync(file, AgentYaml(dir, port));
+            var (code, stderr, _) = await RunKeelAsync(TimeSpan.FromSeconds(60), "agent", "--config", file);
+            Assert.Equal(3, code);
+            Assert.Contains($"etcd is unreachable at http://127.0.0.1:{port}/", stderr, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(dir, "data", "mysql")), "no server may be set up without etcd");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_start_is_reported_with_the_servers_own_error()
+    {
+        var dir = TestPaths.NewTempDir("nostart");
+        var etcd = new EtcdServer(new EtcdServerOptions { DataDir = Path.Combine(dir, "etcd"), ClientPort = TestPaths.FreePort(), PeerPort = TestPaths.FreePort() });
+        Process? agent = null;
+        try
+        {
+            await etcd.StartAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+            var file = Path.Combine(dir, "agent.yaml");
+            await File.WriteAllTextAsync(file, AgentYaml(dir, etcd.ClientUrl.Port, "  mariadb_settings:\n    no_such_option: 1"));
+            var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "keel.dll"), "agent", "--config", file })
+            {
+                psi.ArgumentList.Add(a);
+            }
+            agent = Process.Start(psi)!;
+            _ = agent.StandardOutput.ReadToEndAsync();
+            _ = agent.StandardError.ReadToEndAsync();
+
+            using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [etcd.ClientUrl] });
+            var store = new ClusterStore(client, new KeyLayout("bad"));
+            var state = await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var view = await store.ReadAsync(CancellationToken.None);
+                return view.Members.TryGetValue("m1", out var m) && m.LastError?.StartsWith("StartServer failed", StringComparison.Ordinal) == true ? m : null;
+            }, TimeSpan.FromSeconds(90), "the agent to report that its server cannot start");
+            Assert.Equal(ServerStatus.Stopped, state.Server);
+            Assert.Contains("no_such_option", state.LastError, StringComparison.Ordinal);
+            Assert.Null((await store.ReadAsync(CancellationToken.None)).Leader);
+        }
+        finally
+        {
+            if (agent is { HasExited: false })
+            {
+                agent.Kill(entireProcessTree: true);
+                await agent.WaitForExitAsync();
+            }
+            agent?.Dispose();
+            etcd.Kill();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
