@@ -33,7 +33,7 @@ internal static class HistoryCommand
                 table.AddRow(e.At.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture),
                     Markup.Escape(e.OldPrimary ?? "-"), Markup.Escape(e.NewPrimary), Markup.Escape(e.Reason), Markup.Escape(e.Position));
             }
-            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }).Write(table);
+            ConsoleOutput.Create().Write(table);
             return 0;
         });
         return cmd;

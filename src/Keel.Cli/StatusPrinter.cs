@@ -34,7 +34,7 @@ internal static class StatusPrinter
                 Markup.Escape(r.Gtid),
                 r.SemiSync switch { true => "on", false => "[yellow]off[/]", null => "" });
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var console = ConsoleOutput.Create();
         console.Write(table);
         if (s.Warnings.Count > 0)
         {

@@ -109,7 +109,8 @@ public sealed class PlaygroundRunner
         }
 
         await File.WriteAllTextAsync(_layout.ClientCnf, ConfigFiles.ClientCnf(spec), ct);
-        await WaitHealthyAsync(spec, timeout, ct);
+        // Member keys written before a `keel down` come back with etcd; only states published since now count.
+        await WaitHealthyAsync(spec, timeout, ct, since: DateTimeOffset.UtcNow - started.Elapsed);
         await _out.WriteLineAsync($"the cluster is ready ({started.Elapsed.TotalSeconds:0.0} s)");
         return spec;
     }
@@ -186,8 +187,9 @@ public sealed class PlaygroundRunner
     }
 
     /// <summary>Waits for one writable primary and every other member streaming from it.</summary>
-    public async Task WaitHealthyAsync(PlaygroundSpec spec, TimeSpan timeout, CancellationToken ct)
+    public async Task WaitHealthyAsync(PlaygroundSpec spec, TimeSpan timeout, CancellationToken ct, DateTimeOffset? since = null)
     {
+        var freshSince = since ?? DateTimeOffset.MinValue;
         using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] });
         var store = new ClusterStore(etcd, new KeyLayout(spec.Cluster));
         var deadline = DateTime.UtcNow + timeout;
@@ -198,7 +200,7 @@ public sealed class PlaygroundRunner
             try
             {
                 var view = await store.ReadAsync(ct);
-                state = Describe(spec, view, out var healthy);
+                state = Describe(spec, view, freshSince, out var healthy);
                 if (healthy)
                 {
                     return;
@@ -226,9 +228,14 @@ public sealed class PlaygroundRunner
         }
     }
 
-    private static string Describe(PlaygroundSpec spec, ClusterView view, out bool healthy)
+    private static string Describe(PlaygroundSpec spec, ClusterView view, DateTimeOffset since, out bool healthy)
     {
         healthy = false;
+        var stale = spec.Members.Where(m => !view.Members.TryGetValue(m.Name, out var s) || s.UpdatedAt < since).Select(m => m.Name).ToList();
+        if (stale.Count > 0)
+        {
+            return $"waiting for the agents of {string.Join(", ", stale)} to report";
+        }
         if (view.Leader is not { } leader)
         {
             return view.IsInitialized ? "electing a primary" : "initializing the cluster";
