@@ -93,14 +93,17 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
             var back = await PlaygroundCluster.EventuallyAsync(async () =>
             {
                 var v = await cluster.ViewAsync();
-                return v.Members.TryGetValue(m.Name, out var s) && s.AgentPid != m.AgentPid && (s.Role == MemberRole.Primary ? s.ReadOnly == false : s.IoRunning) ? s : null;
+                var reclaimed = m.Name != leader.Name || (v.Leader is { } l && l.Name == leader.Name && l.LeaseId != leader.LeaseId);
+                return reclaimed && v.Members.TryGetValue(m.Name, out var s) && s.AgentPid != m.AgentPid && (s.Role == MemberRole.Primary ? s.ReadOnly == false : s.IoRunning) ? s : null;
             }, Generous, $"the agent of {m.Name} to come back");
             Assert.Equal(serverPid, back.ServerPid);
         }
         var now = await cluster.ViewAsync();
         Assert.Equal(leader.Name, now.Leader!.Name);
         Assert.Equal(leader.CreateRevision, now.Leader.CreateRevision); // the same leader key: no failover at all
-        Assert.Contains("moved the leader key to this agent's new session lease", cluster.AgentLog(leader.Name), StringComparison.Ordinal);
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(
+            cluster.AgentLog(leader.Name).Contains("moved the leader key to this agent's new session lease", StringComparison.Ordinal) ? "ok" : null),
+            TimeSpan.FromSeconds(10), "the reclaim decision in the new agent's log");
         await cluster.WaitForHealthyAsync(Generous);
     }
 
