@@ -3,6 +3,7 @@ using Keel.Agent.Configuration;
 using Keel.Agent.Ha;
 using Keel.Agent.Logging;
 using Keel.Agent.Proxy;
+using Keel.Agent.Requests;
 using Keel.Agent.Server;
 using Keel.Agent.Store;
 using Keel.Etcd;
@@ -39,7 +40,7 @@ public static class AgentHost
         await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log);
 
         await CheckEtcdAsync(etcd, config, ct);
-        await using var api = AgentApi.Build(config, status, time);
+        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time);
         await api.StartAsync(ct);
         log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
         try

@@ -145,3 +145,88 @@ public class HaDeciderTests
         Assert.Equal(new HaAction.Follow("m3", "127.0.0.1", 3303), action);
     }
 }
+
+public class HaDeciderRequestTests
+{
+    private static ClusterRequest Switchover(string from, string to, RequestPhase phase = RequestPhase.Requested, int ageSeconds = 1) =>
+        new(RequestKind.Switchover, from, to, phase, Now.AddSeconds(-ageSeconds));
+
+    private static MemberState Streaming(string name, string of) => Member(name, Replica(of)) with { Following = of };
+
+    [Fact]
+    public void The_primary_hands_over_to_a_streaming_target()
+    {
+        var cluster = Cluster("m1", Streaming("m2", "m1")) with { Request = Switchover("m1", "m2") };
+        var d = HaDecider.Decide(Snapshot(Primary(), cluster), Now);
+        Assert.Equal(new HaAction.HandOver("m2", "127.0.0.1", 3302, 7), d.Action);
+        Assert.Contains("handed over to m2", d.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, false, "tagged nofailover")]
+    [InlineData(false, true, "is not streaming from this primary")]
+    public void The_primary_cancels_a_switchover_to_an_unfit_target(bool nofailover, bool stopped, string why)
+    {
+        var target = Member("m2", Replica("m1", io: !stopped), tags: new MemberTags(NoFailover: nofailover)) with { Following = "m1" };
+        var cluster = Cluster("m1", target) with { Request = Switchover("m1", "m2") };
+        var d = HaDecider.Decide(Snapshot(Primary(), cluster), Now);
+        Assert.IsType<HaAction.CancelRequest>(d.Action);
+        Assert.Contains(why, d.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_expired_request_is_cancelled_by_the_primary()
+    {
+        var cluster = Cluster("m1", Streaming("m2", "m1")) with { Request = Switchover("m1", "m2", ageSeconds: 60) };
+        Assert.IsType<HaAction.CancelRequest>(HaDecider.Decide(Snapshot(Primary(), cluster), Now).Action);
+    }
+
+    [Fact]
+    public void After_the_handover_only_the_target_takes_the_leader_key_even_if_another_is_ahead()
+    {
+        var request = Switchover("m3", "m1", RequestPhase.HandedOver);
+        var other = Member("m2", Replica("m3", received: "0-3-99", io: false, applied: "0-3-99"));
+        var asTarget = HaDecider.Decide(Snapshot(Replica("m3", io: false), Cluster(null, other) with { Request = request }), Now);
+        Assert.IsType<HaAction.AcquireLeadership>(asTarget.Action);
+        Assert.Contains("target of the switchover to m1", asTarget.Reason, StringComparison.Ordinal);
+
+        var asOther = HaDecider.Decide(Snapshot(Replica("m3", io: false), Cluster(null, Member("m1", Replica("m3", io: false))) with { Request = request }, self: "m2"), Now);
+        Assert.IsType<HaAction.None>(asOther.Action);
+        Assert.Contains("waiting for m1 to take over", asOther.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_target_still_waits_while_the_old_primary_is_writable()
+    {
+        var cluster = Cluster(null, Member("m3", Primary())) with { Request = Switchover("m3", "m1", RequestPhase.HandedOver) };
+        var d = HaDecider.Decide(Snapshot(Replica("m3", io: false), cluster), Now);
+        Assert.IsType<HaAction.None>(d.Action);
+        Assert.Contains("still reports a writable server", d.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_forced_failover_target_takes_over_without_being_the_best_candidate()
+    {
+        var request = new ClusterRequest(RequestKind.Failover, "m3", "m1", RequestPhase.Requested, Now);
+        var cluster = Cluster(null, Member("m2", Replica("m3", received: "0-3-50", io: false))) with { Request = request };
+        var d = HaDecider.Decide(Snapshot(Replica("m3", received: "0-3-10", io: false), cluster), Now);
+        Assert.IsType<HaAction.AcquireLeadership>(d.Action);
+        Assert.Contains("forced failover to m1", d.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_maintenance_mode_nothing_automatic_happens_but_a_server_without_cover_still_stops_writes()
+    {
+        var paused = Cluster(null, Member("m2", Replica("m3", io: false))) with { Paused = true };
+        var d = HaDecider.Decide(Snapshot(Replica("m3", io: false), paused), Now);
+        Assert.IsType<HaAction.None>(d.Action);
+        Assert.StartsWith("PAUSE: ", d.Reason, StringComparison.Ordinal);
+
+        var stopped = HaDecider.Decide(Snapshot(LocalServer.Stopped(), Cluster("m2") with { Paused = true }), Now);
+        Assert.IsType<HaAction.None>(stopped.Action);
+        Assert.Contains("otherwise: started the local server", stopped.Reason, StringComparison.Ordinal);
+
+        var writable = HaDecider.Decide(Snapshot(Primary(), Cluster("m2", Member("m2", Primary())) with { Paused = true }), Now);
+        Assert.IsType<HaAction.Demote>(writable.Action);
+    }
+}

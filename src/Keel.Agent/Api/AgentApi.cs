@@ -1,5 +1,7 @@
 using Keel.Agent.Configuration;
 using Keel.Agent.Ha;
+using Keel.Agent.Requests;
+using Keel.Core.Requests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +16,7 @@ namespace Keel.Agent.Api;
 /// </summary>
 public static class AgentApi
 {
-    public static WebApplication Build(AgentConfig config, AgentStatus status, TimeProvider time)
+    public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -39,6 +41,33 @@ public static class AgentApi
         app.MapGet("/health", () => Answer(HealthRules.IsHealthy));
         app.MapGet("/liveness", () => Answer(HealthRules.IsLive));
         app.MapGet("/readiness", () => Answer((t, now) => HealthRules.IsPrimary(t, now) || HealthRules.IsStreamingReplica(t, now)));
+        // Mutating endpoints write a request to etcd (only agents act on MySQL) and need the configured token.
+        IResult? Denied(HttpRequest request)
+        {
+            if (config.Api.Token is null)
+            {
+                return Results.Text("this agent has no api.token configured, so it accepts no changes\n", statusCode: StatusCodes.Status403Forbidden);
+            }
+            var header = request.Headers.Authorization.ToString();
+            return header == $"Bearer {config.Api.Token}"
+                ? null
+                : Results.Text("missing or wrong token (send Authorization: Bearer <api.token>)\n", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        IResult Planned(RequestPlan plan) =>
+            Results.Text(plan.Message + "\n", statusCode: plan.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status409Conflict);
+
+        app.MapPost("/switchover", async (HttpRequest request, CancellationToken ct) =>
+            Denied(request) ?? Planned(await requests.SwitchoverAsync(Query(request, "to"), long.TryParse(Query(request, "max_lag"), out var lag) ? lag : DefaultMaxLagSeconds, ct)));
+        app.MapPost("/failover", async (HttpRequest request, CancellationToken ct) =>
+            Denied(request) ?? (Query(request, "to") is { } to
+                ? Planned(await requests.FailoverAsync(to, Query(request, "force") is "true" or "1", ct))
+                : Results.Text("failover needs ?to=MEMBER\n", statusCode: StatusCodes.Status400BadRequest)));
+        app.MapPost("/pause", async (HttpRequest request, CancellationToken ct) =>
+            Denied(request) ?? Results.Text(await requests.SetPausedAsync(true, ct) + "\n"));
+        app.MapPost("/resume", async (HttpRequest request, CancellationToken ct) =>
+            Denied(request) ?? Results.Text(await requests.SetPausedAsync(false, ct) + "\n"));
+
         app.MapGet("/cluster", () =>
         {
             var t = status.Latest;
@@ -49,4 +78,10 @@ public static class AgentApi
         });
         return app;
     }
+
+    /// <summary>Replicas lagging more than this are refused as switchover targets unless the caller says otherwise.</summary>
+    public const long DefaultMaxLagSeconds = 10;
+
+    private static string? Query(HttpRequest request, string name) =>
+        request.Query.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v.ToString()) ? v.ToString() : null;
 }

@@ -5,6 +5,8 @@ using Keel.Agent.Server;
 using Keel.Agent.Store;
 using Keel.Core.Decisions;
 using Keel.Core.Model;
+using Keel.Etcd;
+using Keel.MySql;
 using Microsoft.Extensions.Logging;
 
 namespace Keel.Agent.Ha;
@@ -66,14 +68,19 @@ public sealed class HaExecutor
                 return await PromoteAsync(s, ct);
             case HaAction.Demote:
                 await PushAsync(p => p.StopWritesToAsync(_config.Haproxy!.ReadWriteBackend, Self, ct));
-                await _server.DemoteAsync(ct);
-                return "the local server is read-only";
+                return await _server.DemoteAsync(ct);
             case HaAction.Follow f:
                 await _server.FollowAsync(f.Host, f.Port, ct);
                 return $"replicating from {f.Leader} at {f.Host}:{f.Port}";
             case HaAction.StopReplication:
                 await _server.StopReplicationAsync(ct);
                 return "stopped the replication IO thread";
+            case HaAction.HandOver h:
+                return await HandOverAsync(h, s, ct);
+            case HaAction.CancelRequest c:
+                await _store.DeleteRequestAsync(ct);
+                await _store.AppendHistoryAsync(new HistoryEntry(now, s.Cluster?.Leader?.Name, s.Cluster?.Leader?.Name ?? "-", c.Why, s.Local.BinlogPosition.ToString()), ct);
+                return $"cancelled the request: {c.Why}";
             default:
                 throw new InvalidOperationException($"no executor step for {decision.Action}");
         }
@@ -90,8 +97,65 @@ public sealed class HaExecutor
         }
         await _server.AllowWritesAsync(ct);
         await PushAsync(p => p.RouteWritesToAsync(_config.Haproxy!.ReadWriteBackend, Self, s.Cluster.Members.Keys.Append(Self).Distinct(), ct));
+        if (s.Cluster.Request is { } request && request.To == Self)
+        {
+            await _store.DeleteRequestAsync(ct);
+        }
         return $"the local server is the writable primary at {position}";
     }
+
+    /// <summary>
+    /// The primary's half of a planned switchover. Writes stop first (HAProxy, then read_only), the target must have
+    /// applied everything, and only then do the leader key and the request change together. Any failure before
+    /// that point puts writes back and cancels the request, so a refused switchover changes nothing.
+    /// </summary>
+    private async Task<string> HandOverAsync(HaAction.HandOver h, HaSnapshot s, CancellationToken ct)
+    {
+        var request = s.Cluster!.Request!;
+        var backend = _config.Haproxy?.ReadWriteBackend;
+        await PushAsync(p => p.StopWritesToAsync(backend!, Self, ct));
+        string? failure = null;
+        var position = "";
+        try
+        {
+            var demoted = await _server.DemoteAsync(ct);
+            if (demoted.StartsWith("killed", StringComparison.Ordinal))
+            {
+                return demoted;
+            }
+            position = await _server.BinlogPositionAsync(ct);
+            if (!await _server.PeerAppliedAsync(h.Host, h.Port, position, HandOverWait, ct))
+            {
+                failure = $"{h.Target} did not apply every transaction (up to {position}) within {HandOverWait.TotalSeconds:0} s";
+            }
+            else if (!await _store.HandOverAsync(h.CreateRevision, request with { Phase = RequestPhase.HandedOver, Position = position, At = _time.GetUtcNow() }, ct))
+            {
+                failure = "the leader key changed during the handover";
+            }
+        }
+        catch (Exception ex) when (ex is MySqlException or EtcdException)
+        {
+            failure = $"the handover failed: {ex.Message}";
+        }
+        if (failure is null)
+        {
+            await _store.AppendHistoryAsync(new HistoryEntry(_time.GetUtcNow(), Self, h.Target, "planned switchover: handed over", position), ct);
+            return $"handed over to {h.Target} at {position}";
+        }
+        await _store.DeleteRequestAsync(ct);
+        // Undo only while still the leaseholder with the same key; otherwise stay read-only and let the loop decide.
+        if (!await _store.StillLeaderAsync(h.CreateRevision, s.Lease!.LeaseId, ct))
+        {
+            return $"abandoned the switchover to {h.Target} and stayed read-only because the leader key changed: {failure}";
+        }
+        await _server.AllowWritesAsync(ct);
+        await PushAsync(p => p.RouteWritesToAsync(backend!, Self, s.Cluster.Members.Keys.Append(Self).Distinct(), ct));
+        await _store.AppendHistoryAsync(new HistoryEntry(_time.GetUtcNow(), Self, Self, $"switchover to {h.Target} abandoned: {failure}", position), ct);
+        return $"abandoned the switchover to {h.Target} and resumed writes: {failure}";
+    }
+
+    /// <summary>How long a switchover waits for its target to apply the last transactions before giving up.</summary>
+    private static readonly TimeSpan HandOverWait = TimeSpan.FromSeconds(5);
 
     private async Task PushAsync(Func<HaproxyRuntime, Task> push)
     {

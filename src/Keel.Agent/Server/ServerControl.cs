@@ -110,16 +110,54 @@ public sealed class ServerControl
         _sql.ExecuteAllAsync(["SET GLOBAL rpl_semi_sync_master_enabled = ON", "SET GLOBAL read_only = OFF"], ct, _timeout);
 
     /// <summary>
-    /// Read-only, then cut application sessions. Sessions are killed first too: a commit waiting for a semi-sync
-    /// acknowledgement holds the lock that SET GLOBAL read_only needs, and would make the demotion wait forever.
+    /// Stops writes. <c>SET GLOBAL read_only</c> waits for commits in flight; a commit can only be waiting for a
+    /// semi-sync acknowledgement, and if none comes (replicas gone or replicating elsewhere) the demotion cannot
+    /// finish. Sessions are NOT killed first: a killed session's commit would complete in the engine without an
+    /// acknowledgement and become an errant transaction. Instead the server is killed: the agent restarts it with
+    /// --init-rpl-role=SLAVE, whose crash recovery truncates exactly those never-acknowledged transactions.
+    /// Returns a sentence saying which of the two happened.
     /// </summary>
-    public async Task DemoteAsync(CancellationToken ct)
+    public async Task<string> DemoteAsync(CancellationToken ct)
     {
+        try
+        {
+            await _sql.QueryAsync("SET SESSION lock_wait_timeout = 1", ct, _timeout);
+            await _sql.QueryAsync("SET GLOBAL read_only = ON", ct, _timeout);
+        }
+        catch (MySqlException ex) when (ex is MySqlTimeoutException or MySqlServerException { Code: 1205 })
+        {
+            _server.Kill();
+            await _sql.ResetAsync();
+            return "killed the local server because commits were waiting for acknowledgements that cannot come; it restarts read-only and truncates them";
+        }
         await KillApplicationSessionsAsync(ct);
-        await _sql.QueryAsync("SET SESSION lock_wait_timeout = " + Math.Max(1, (int)_timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), ct, _timeout);
-        await _sql.QueryAsync("SET GLOBAL read_only = ON", ct, _timeout + _timeout);
-        await KillApplicationSessionsAsync(ct);
+        return "the local server is read-only and its application sessions are closed";
     }
+
+    /// <summary>Waits until a peer has applied everything up to <paramref name="position"/> (asked over TCP as Keel's admin).</summary>
+    public async Task<bool> PeerAppliedAsync(string host, int port, string position, TimeSpan maxWait, CancellationToken ct)
+    {
+        if (position.Length == 0)
+        {
+            return true;
+        }
+        var options = new MySqlConnectOptions
+        {
+            Host = host,
+            Port = port,
+            User = _users.Admin.User,
+            Password = _users.Admin.Password,
+            ConnectTimeout = _timeout,
+            CommandTimeout = maxWait + _timeout,
+        };
+        await using var peer = await MySqlConnection.OpenAsync(options, ct);
+        var seconds = Math.Max(0.1, maxWait.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
+        var result = await peer.QueryAsync($"SELECT MASTER_GTID_WAIT({MySqlText.Quote(position)}, {seconds})", ct);
+        return result.Scalar() == "0";
+    }
+
+    public async Task<string> BinlogPositionAsync(CancellationToken ct) =>
+        (await _sql.QueryAsync("SELECT @@global.gtid_binlog_pos", ct, _timeout)).Scalar() ?? "";
 
     private async Task KillApplicationSessionsAsync(CancellationToken ct)
     {

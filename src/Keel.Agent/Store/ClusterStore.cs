@@ -25,6 +25,8 @@ public sealed class ClusterStore
     {
         var range = await _etcd.GetPrefixAsync(Keys.Prefix, ct);
         string? initializedBy = null;
+        ClusterRequest? request = null;
+        var paused = false;
         LeaderRecord? leader = null;
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
@@ -37,12 +39,20 @@ public sealed class ClusterStore
             {
                 leader = new LeaderRecord(lv.Name, kv.Lease, kv.CreateRevision);
             }
+            else if (kv.Key == Keys.Request)
+            {
+                request = StoreJson.Read<ClusterRequest>(kv.Value);
+            }
+            else if (kv.Key == Keys.Pause)
+            {
+                paused = true;
+            }
             else if (kv.Key.StartsWith(Keys.MembersPrefix, StringComparison.Ordinal) && StoreJson.Read<MemberState>(kv.Value) is { } m)
             {
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable());
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request);
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
@@ -98,6 +108,41 @@ public sealed class ClusterStore
         var range = await _etcd.GetAsync(Keys.Leader, ct);
         return range.Kvs is [{ } kv] && kv.CreateRevision == createRevision && kv.Lease == lease;
     }
+
+    /// <summary>Writes an operator's request unless another one was written since <paramref name="seenRevision"/> (0: none).</summary>
+    public async Task<bool> PutRequestAsync(ClusterRequest request, long seenRevision, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest(
+            [Compare.ModRevisionIs(Keys.Request, seenRevision)],
+            [new PutOp(Keys.Request, StoreJson.Write(request))],
+            []), ct);
+        return result.Succeeded;
+    }
+
+    /// <summary>The request key's mod revision (0 when absent), to write a new request only over what was seen.</summary>
+    public async Task<long> RequestRevisionAsync(CancellationToken ct)
+    {
+        var range = await _etcd.GetAsync(Keys.Request, ct);
+        return range.Kvs is [{ } kv] ? kv.ModRevision : 0;
+    }
+
+    public Task DeleteRequestAsync(CancellationToken ct) => _etcd.DeleteAsync(Keys.Request, ct);
+
+    /// <summary>
+    /// The switchover's point of no return: the leader key goes and the request says "handed over", in one
+    /// transaction, only if the leader key is still the one this primary created.
+    /// </summary>
+    public async Task<bool> HandOverAsync(long createRevision, ClusterRequest handedOver, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest(
+            [Compare.CreateRevisionIs(Keys.Leader, createRevision)],
+            [new DeleteOp(Keys.Leader), new PutOp(Keys.Request, StoreJson.Write(handedOver))],
+            []), ct);
+        return result.Succeeded;
+    }
+
+    public Task SetPausedAsync(bool paused, CancellationToken ct) =>
+        paused ? _etcd.PutAsync(Keys.Pause, DateTimeOffset.UtcNow.ToString("O"), 0, ct) : _etcd.DeleteAsync(Keys.Pause, ct);
 
     public Task AppendHistoryAsync(HistoryEntry entry, CancellationToken ct) =>
         _etcd.PutAsync(Keys.History(entry.At.ToUnixTimeMilliseconds()), StoreJson.Write(entry), 0, ct);

@@ -8,6 +8,8 @@ public sealed record KeyLayout(string Cluster)
     public string Leader => Prefix + "leader";
     public string MembersPrefix => Prefix + "members/";
     public string Member(string name) => MembersPrefix + name;
+    public string Request => Prefix + "request";
+    public string Pause => Prefix + "pause";
     public string HistoryPrefix => Prefix + "history/";
     public string History(long revision) => HistoryPrefix + revision.ToString("D20", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -15,6 +15,7 @@ public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string 
 [JsonSerializable(typeof(MemberState))]
 [JsonSerializable(typeof(LeaderValue))]
 [JsonSerializable(typeof(HistoryEntry))]
+[JsonSerializable(typeof(ClusterRequest))]
 public sealed partial class StoreJson : JsonSerializerContext
 {
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);

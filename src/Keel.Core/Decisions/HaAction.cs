@@ -32,4 +32,13 @@ public abstract record HaAction
 
     /// <summary>Stop the IO thread so that a former primary gets no more acknowledgements from here.</summary>
     public sealed record StopReplication : HaAction;
+
+    /// <summary>
+    /// Planned switchover, primary side: stop writes, wait until the target has applied everything, then delete
+    /// the leader key and mark the request handed over, in one transaction. Undone if the target cannot catch up.
+    /// </summary>
+    public sealed record HandOver(string Target, string Host, int Port, long CreateRevision) : HaAction;
+
+    /// <summary>Delete the pending request (it cannot be carried out); the reason goes to the history.</summary>
+    public sealed record CancelRequest(string Why) : HaAction;
 }

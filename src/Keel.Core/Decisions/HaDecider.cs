@@ -13,6 +13,22 @@ public static class HaDecider
 {
     public static Decision Decide(HaSnapshot s, DateTimeOffset now)
     {
+        var decision = DecideUnpaused(s, now);
+        if (s.Cluster is not { Paused: true })
+        {
+            return decision;
+        }
+        // Maintenance mode: nothing automatic, except the one safety step of stopping writes that are no longer covered.
+        return decision.Action switch
+        {
+            HaAction.Demote => decision,
+            HaAction.None => decision with { Reason = "PAUSE: " + decision.Reason },
+            _ => Decision.Nothing($"PAUSE: no automatic action while the cluster is paused (otherwise: {decision.Reason})"),
+        };
+    }
+
+    private static Decision DecideUnpaused(HaSnapshot s, DateTimeOffset now)
+    {
         var local = s.Local;
         var cluster = s.Cluster;
         var self = s.Self.Name;
@@ -55,7 +71,7 @@ public static class HaDecider
         {
             { } leader when leader.Name == self => DecideAsLeader(s, leader, now),
             { } leader => DecideAsFollower(s, leader),
-            null => DecideWithoutLeader(s),
+            null => DecideWithoutLeader(s, now),
         };
     }
 
@@ -91,6 +107,10 @@ public static class HaDecider
         {
             return new Decision(new HaAction.Promote(),
                 "promoted the local server to primary because this member holds the leader key");
+        }
+        if (s.Cluster!.Request is { } request)
+        {
+            return DecideRequestAsLeader(s, leader, request, now);
         }
         var writers = OtherWriters(s);
         return writers.Count > 0
@@ -134,7 +154,39 @@ public static class HaDecider
                 : $"started replicating from {leader.Name} because it holds the leader key");
     }
 
-    private static Decision DecideWithoutLeader(HaSnapshot s)
+    /// <summary>Only the primary decides about a request while it leads: carry it out, or cancel it with a reason.</summary>
+    private static Decision DecideRequestAsLeader(HaSnapshot s, LeaderRecord leader, ClusterRequest request, DateTimeOffset now)
+    {
+        if (!request.IsLive(now))
+        {
+            return new Decision(new HaAction.CancelRequest($"the {Describe(request)} expired before it could be carried out"),
+                $"cancelled the {Describe(request)} because it expired");
+        }
+        if (request.Kind == RequestKind.Failover)
+        {
+            return new Decision(new HaAction.CancelRequest($"{s.Self.Name} is a healthy primary, so a forced failover is not needed"),
+                $"cancelled the {Describe(request)} because this member is a healthy primary");
+        }
+        if (request.Phase != RequestPhase.Requested || request.From != s.Self.Name)
+        {
+            return Decision.Nothing($"is the primary; the {Describe(request)} is not for this primary and will expire");
+        }
+        var target = s.Cluster!.Members.GetValueOrDefault(request.To);
+        var why = target is null ? $"{request.To} has not published its state (agent down or cut off)"
+            : target.Tags.NoFailover ? $"{request.To} is tagged nofailover"
+            : target.Server != ServerStatus.Running ? $"the server of {request.To} is not running"
+            : !(target.IoRunning && target.SqlRunning && target.Following == s.Self.Name) ? $"{request.To} is not streaming from this primary"
+            : null;
+        return why is not null
+            ? new Decision(new HaAction.CancelRequest($"the {Describe(request)} cannot proceed: {why}"), $"cancelled the {Describe(request)} because {why}")
+            : new Decision(new HaAction.HandOver(target!.Name, target.Host, target.Port, leader.CreateRevision),
+                $"stopped writes and handed over to {target.Name} for a planned switchover");
+    }
+
+    private static string Describe(ClusterRequest r) =>
+        r.Kind == RequestKind.Switchover ? $"switchover to {r.To}" : $"forced failover to {r.To}";
+
+    private static Decision DecideWithoutLeader(HaSnapshot s, DateTimeOffset now)
     {
         var local = s.Local;
         if (local.IsWritable)
@@ -165,6 +217,20 @@ public static class HaDecider
             {
                 return Decision.Nothing($"nobody holds the leader key; waiting for {other.Name} to stop replicating from the former primary before choosing a new one");
             }
+        }
+
+        // An operator's request names the new primary: a handed-over switchover (the old primary made sure the target
+        // has everything) or a forced failover (the operator accepted the loss the CLI described).
+        if (s.Cluster.Request is { } request && request.IsLive(now)
+            && (request.Phase == RequestPhase.HandedOver || request.Kind == RequestKind.Failover))
+        {
+            return request.To == s.Self.Name
+                ? new Decision(new HaAction.AcquireLeadership(), $"tried to take the leader key as the target of the {Describe(request)}")
+                : Decision.Nothing($"nobody holds the leader key; waiting for {request.To} to take over as the {Describe(request)} asks");
+        }
+
+        foreach (var other in others)
+        {
             if (other.Server != ServerStatus.Running && other.Role == MemberRole.Replica
                 && GtidPosition.Parse(other.ReceivedPosition).CompareWith(mine) is GtidOrder.Ahead or GtidOrder.Diverged)
             {

@@ -7,7 +7,8 @@ public sealed record ClusterView(
     string? InitializedBy,
     LeaderRecord? Leader,
     ImmutableDictionary<string, MemberState> Members,
-    bool Paused = false)
+    bool Paused = false,
+    ClusterRequest? Request = null)
 {
     public bool IsInitialized => InitializedBy is not null;
 }

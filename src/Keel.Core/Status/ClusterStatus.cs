@@ -30,6 +30,14 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
         var names = view.Members.Keys.Union(expected.Select(e => e.Name)).Order(StringComparer.Ordinal);
         var expectedAddress = expected.ToDictionary(e => e.Name, e => e.Address, StringComparer.Ordinal);
 
+        if (view.Paused)
+        {
+            warnings.Add("Maintenance mode: the cluster is paused, agents take no automatic action (keel resume)");
+        }
+        if (view.Request is { } request)
+        {
+            warnings.Add($"a {(request.Kind == RequestKind.Switchover ? "switchover" : "forced failover")} to {request.To} is in progress ({request.Phase})");
+        }
         if (!view.IsInitialized)
         {
             warnings.Add("the cluster is not initialized yet");

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Keel.Agent.Store;
+using Keel.Etcd;
+using Keel.Playground;
+
+namespace Keel.Cli;
+
+/// <summary>Which cluster a command talks to: the playground in --home, or --etcd URL with --cluster NAME.</summary>
+internal sealed class ClusterTarget : IDisposable
+{
+    private ClusterTarget(EtcdClient etcd, string cluster)
+    {
+        Etcd = etcd;
+        Store = new ClusterStore(etcd, new KeyLayout(cluster));
+    }
+
+    public EtcdClient Etcd { get; }
+    public ClusterStore Store { get; }
+
+    public static (Option<string?> Home, Option<string?> Etcd, Option<string?> Cluster) Options() =>
+        (CommonOptions.Home(),
+         new Option<string?>("--etcd") { Description = "etcd endpoint of a cluster that is not the playground, e.g. http://10.0.0.5:2379" },
+         new Option<string?>("--cluster") { Description = "cluster name (with --etcd)" });
+
+    /// <summary>The target, or null after printing why there is none.</summary>
+    public static ClusterTarget? Resolve(ParseResult parse, (Option<string?> Home, Option<string?> Etcd, Option<string?> Cluster) o, string command)
+    {
+        if (parse.GetValue(o.Etcd) is { } url)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            {
+                Console.Error.WriteLine($"keel {command}: --etcd '{url}' is not a URL such as http://127.0.0.1:2379");
+                return null;
+            }
+            return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = [uri] }), parse.GetValue(o.Cluster) ?? "playground");
+        }
+        var layout = PlaygroundLayout.Resolve(parse.GetValue(o.Home));
+        var spec = new PlaygroundRunner(layout, TextWriter.Null).LoadSpec();
+        if (spec is null)
+        {
+            Console.Error.WriteLine($"keel {command}: no playground in {layout.Home} (run `keel up`, or pass --etcd URL --cluster NAME)");
+            return null;
+        }
+        return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] }), spec.Cluster);
+    }
+
+    public void Dispose() => Etcd.Dispose();
+}

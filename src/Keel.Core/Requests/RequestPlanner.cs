@@ -1,0 +1,119 @@
+using Keel.Core.Gtid;
+using Keel.Core.Model;
+
+namespace Keel.Core.Requests;
+
+/// <summary>The answer to an operator's request: the request to write, or why it is refused (and nothing changes).</summary>
+public sealed record RequestPlan(ClusterRequest? Request, string Message)
+{
+    public bool Accepted => Request is not null;
+
+    public static RequestPlan Refuse(string why) => new(null, why);
+}
+
+/// <summary>
+/// Checks a switchover or forced failover against the cluster as etcd holds it, before anything is written. Pure:
+/// the CLI and the REST API both call it, and agents still re-check when they act.
+/// </summary>
+public static class RequestPlanner
+{
+    public static RequestPlan PlanSwitchover(ClusterView view, string? to, long maxLagSeconds, DateTimeOffset now)
+    {
+        if (Busy(view, now) is { } busy)
+        {
+            return RequestPlan.Refuse(busy);
+        }
+        if (view.Leader is not { } leader || !view.Members.TryGetValue(leader.Name, out var primary)
+            || primary.Server != ServerStatus.Running || primary.ReadOnly != false)
+        {
+            return RequestPlan.Refuse("there is no healthy primary to switch over from; if the primary is gone for good, use `keel failover --to MEMBER --force`");
+        }
+
+        string? Unfit(MemberState m) =>
+            m.Tags.NoFailover ? $"{m.Name} is tagged nofailover"
+            : m.Server != ServerStatus.Running ? $"the server of {m.Name} is not running"
+            : !(m.IoRunning && m.SqlRunning && m.Following == leader.Name) ? $"{m.Name} is not streaming from the primary {leader.Name}"
+            : m.LagSeconds is null ? $"the lag of {m.Name} is unknown"
+            : m.LagSeconds > maxLagSeconds ? $"{m.Name} lags {m.LagSeconds} s behind the primary, more than the limit of {maxLagSeconds} s"
+            : null;
+
+        MemberState target;
+        if (to is not null)
+        {
+            if (to == leader.Name)
+            {
+                return RequestPlan.Refuse($"{to} is already the primary");
+            }
+            if (!view.Members.TryGetValue(to, out var named))
+            {
+                return RequestPlan.Refuse($"{to} is unreachable: no agent of that name has published its state");
+            }
+            if (Unfit(named) is { } why)
+            {
+                return RequestPlan.Refuse($"cannot switch over to {to}: {why}");
+            }
+            target = named;
+        }
+        else
+        {
+            var fit = view.Members.Values.Where(m => m.Name != leader.Name && Unfit(m) is null)
+                .OrderByDescending(m => GtidPosition.Parse(m.ReceivedPosition).TransactionCount)
+                .ThenByDescending(m => m.Tags.Priority)
+                .ThenBy(m => m.Name, StringComparer.Ordinal)
+                .ToList();
+            if (fit.Count == 0)
+            {
+                var reasons = view.Members.Values.Where(m => m.Name != leader.Name).Select(Unfit).OfType<string>();
+                return RequestPlan.Refuse($"no member can take over: {string.Join("; ", reasons)}");
+            }
+            target = fit[0];
+        }
+        return new RequestPlan(new ClusterRequest(RequestKind.Switchover, leader.Name, target.Name, RequestPhase.Requested, now),
+            $"switchover from {leader.Name} to {target.Name} requested");
+    }
+
+    public static RequestPlan PlanFailover(ClusterView view, string to, bool force, DateTimeOffset now)
+    {
+        if (Busy(view, now) is { } busy)
+        {
+            return RequestPlan.Refuse(busy);
+        }
+        if (view.Leader is { } leader && view.Members.TryGetValue(leader.Name, out var primary)
+            && primary.Server == ServerStatus.Running && primary.ReadOnly == false)
+        {
+            return RequestPlan.Refuse($"{leader.Name} is a healthy primary; use `keel switchover` for a planned, lossless change");
+        }
+        if (!view.Members.TryGetValue(to, out var target))
+        {
+            return RequestPlan.Refuse($"{to} is unreachable: no agent of that name has published its state");
+        }
+        if (target.Tags.NoFailover)
+        {
+            return RequestPlan.Refuse($"{to} is tagged nofailover");
+        }
+        if (target.Server != ServerStatus.Running)
+        {
+            return RequestPlan.Refuse($"the server of {to} is not running");
+        }
+        var mine = GtidPosition.Parse(target.ReceivedPosition);
+        var losses = view.Members.Values.Where(m => m.Name != to)
+            .Select(m => (m.Name, Beyond: GtidPosition.Parse(m.Role == MemberRole.Primary ? m.BinlogPosition : m.ReceivedPosition).TransactionsBeyond(mine)))
+            .Where(x => x.Beyond > 0)
+            .Select(x => $"{x.Name} has {x.Beyond} transaction(s) that {to} lacks")
+            .ToList();
+        var risk = losses.Count == 0
+            ? $"{to} has every transaction the other members reported; nothing known is lost"
+            : $"these may be lost: {string.Join("; ", losses)}";
+        if (!force)
+        {
+            return RequestPlan.Refuse($"a forced failover to {to} is not lossless by design; {risk}. Repeat with --force to go ahead");
+        }
+        return new RequestPlan(new ClusterRequest(RequestKind.Failover, view.Leader?.Name, to, RequestPhase.Requested, now),
+            $"forced failover to {to} requested; {risk}");
+    }
+
+    private static string? Busy(ClusterView view, DateTimeOffset now) =>
+        view.Paused ? "the cluster is paused (keel resume first)"
+        : view.Request is { } r && r.IsLive(now) ? $"a {(r.Kind == RequestKind.Switchover ? "switchover" : "failover")} to {r.To} is already in progress"
+        : null;
+}

@@ -1,0 +1,60 @@
+using Keel.Core.Model;
+using Keel.Core.Requests;
+using static Keel.Core.Tests.SnapshotBuilder;
+
+namespace Keel.Core.Tests;
+
+public class RequestPlannerTests
+{
+    private static MemberState Streaming(string name, string received = "0-1-10", long lag = 0, MemberTags? tags = null) =>
+        Member(name, Replica("m1", received: received, applied: received), tags: tags) with { Following = "m1", LagSeconds = lag };
+
+    private static ClusterView Healthy(params MemberState[] replicas) => Cluster("m1", [Member("m1", Primary()), .. replicas]);
+
+    [Fact]
+    public void Without_a_target_the_best_streaming_replica_is_chosen()
+    {
+        var plan = RequestPlanner.PlanSwitchover(Healthy(Streaming("m2", "0-1-9"), Streaming("m3", "0-1-10")), null, 10, Now);
+        Assert.True(plan.Accepted, plan.Message);
+        Assert.Equal(new ClusterRequest(RequestKind.Switchover, "m1", "m3", RequestPhase.Requested, Now), plan.Request);
+    }
+
+    [Theory]
+    [InlineData("m1", "m1 is already the primary")]
+    [InlineData("m9", "m9 is unreachable")]
+    [InlineData("m2", "m2 lags 30 s behind the primary, more than the limit of 10 s")]
+    [InlineData("m3", "m3 is tagged nofailover")]
+    public void A_bad_target_is_refused_with_the_reason(string to, string reason)
+    {
+        var view = Healthy(Streaming("m2", lag: 30), Streaming("m3", tags: new MemberTags(NoFailover: true)));
+        var plan = RequestPlanner.PlanSwitchover(view, to, 10, Now);
+        Assert.False(plan.Accepted);
+        Assert.Contains(reason, plan.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_switchover_without_a_healthy_primary_or_while_paused_or_busy()
+    {
+        Assert.Contains("no healthy primary", RequestPlanner.PlanSwitchover(Cluster(null, Streaming("m2")), null, 10, Now).Message, StringComparison.Ordinal);
+        Assert.Contains("paused", RequestPlanner.PlanSwitchover(Healthy(Streaming("m2")) with { Paused = true }, null, 10, Now).Message, StringComparison.Ordinal);
+        var busy = Healthy(Streaming("m2")) with { Request = new ClusterRequest(RequestKind.Switchover, "m1", "m2", RequestPhase.Requested, Now) };
+        Assert.Contains("already in progress", RequestPlanner.PlanSwitchover(busy, null, 10, Now).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_forced_failover_says_what_may_be_lost_and_needs_force()
+    {
+        var view = Cluster(null, Member("m2", Replica("m1", received: "0-1-10", io: false)), Member("m3", Replica("m1", received: "0-1-14", io: false)));
+        var refused = RequestPlanner.PlanFailover(view, "m2", force: false, Now);
+        Assert.False(refused.Accepted);
+        Assert.Contains("m3 has 4 transaction(s) that m2 lacks", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("--force", refused.Message, StringComparison.Ordinal);
+        var forced = RequestPlanner.PlanFailover(view, "m2", force: true, Now);
+        Assert.True(forced.Accepted);
+        Assert.Equal(RequestKind.Failover, forced.Request!.Kind);
+    }
+
+    [Fact]
+    public void A_forced_failover_is_refused_while_the_primary_is_healthy() =>
+        Assert.Contains("healthy primary", RequestPlanner.PlanFailover(Healthy(Streaming("m2")), "m2", true, Now).Message, StringComparison.Ordinal);
+}
