@@ -61,7 +61,12 @@ public static class AgentHost
     /// </summary>
     private static Dictionary<string, string> WithAgentDefaults(IReadOnlyDictionary<string, string> configured)
     {
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["rpl_semi_sync_master_enabled"] = "OFF" };
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["rpl_semi_sync_master_enabled"] = "OFF",
+            // A promotion must apply the whole relay log first; parallel apply keeps that wait (and replica lag) short.
+            ["slave_parallel_threads"] = "4",
+        };
         foreach (var (k, v) in configured)
         {
             settings[k] = v;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Keel.Network;
 
 /// <summary>
@@ -14,9 +16,12 @@ public sealed record NetworkLabState(
     IReadOnlyList<LabHost> Hosts,
     IReadOnlyList<LabProcess> Processes)
 {
+    [JsonIgnore]
     public string Subnet => LabNames.Subnet(SubnetOctet);
 
+    [JsonIgnore]
     public string SwitchAddress => LabNames.SwitchAddress(SubnetOctet);
 
+    [JsonIgnore]
     public bool OwnerAlive => ProcessIdentity.IsAlive(OwnerPid, OwnerStartTime);
 }

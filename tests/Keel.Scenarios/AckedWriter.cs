@@ -18,7 +18,13 @@ public sealed class AckedWriter
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _nextId;
 
-    public AckedWriter(MySqlConnectOptions options) => _options = options;
+    private readonly Action<long>? _onAck;
+
+    public AckedWriter(MySqlConnectOptions options, Action<long>? onAck = null)
+    {
+        _options = options;
+        _onAck = onAck;
+    }
 
     public IReadOnlyCollection<long> Acknowledged => _acked;
     public IReadOnlyCollection<(TimeSpan At, string Error)> Failures => _failures;
@@ -43,6 +49,7 @@ public sealed class AckedWriter
                 var id = Interlocked.Increment(ref _nextId);
                 await c.QueryAsync(string.Create(CultureInfo.InvariantCulture, $"INSERT INTO acked VALUES ({id}, {writer}, NOW(6))"), ct);
                 _acked.Add(id);
+                _onAck?.Invoke(id);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -1,0 +1,214 @@
+using Keel.Agent.Requests;
+using Keel.Core.Model;
+using Keel.Playground;
+using Xunit.Abstractions;
+
+namespace Keel.Scenarios;
+
+/// <summary>
+/// The seed reports' fault matrix on loopback, each case under write load with the write checker. Every case
+/// asserts: no acknowledged write lost, no split brain, one primary with every other member streaming and the same
+/// GTID position everywhere (checked in <see cref="WriteChecker.FinishAsync"/>), and the agents' reasons in their logs.
+/// </summary>
+public sealed class FaultMatrixTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+
+    private async Task<(PlaygroundCluster Cluster, WriteChecker Checker, LeaderRecord Leader)> StartAsync()
+    {
+        var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        var checker = await WriteChecker.StartAsync(cluster);
+        return (cluster, checker, (await cluster.ViewAsync()).Leader!);
+    }
+
+    private static async Task<string> WaitForNewPrimaryAsync(PlaygroundCluster cluster, string old) =>
+        await PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            var v = await cluster.ViewAsync();
+            return v.Leader is { } l && l.Name != old && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
+        }, Generous, "a new writable primary");
+
+    private FaultReport Report(FaultReport r)
+    {
+        output.WriteLine("FIGURES " + r);
+        Assert.Equal(0, r.AcknowledgedLost);
+        Assert.Equal(0, r.SplitBrainSwitches);
+        return r;
+    }
+
+    private static async Task<string> LogEventuallyContainsAsync(PlaygroundCluster cluster, string member, string sentence) =>
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(cluster.AgentLog(member).Contains(sentence, StringComparison.Ordinal) ? "ok" : null),
+            TimeSpan.FromSeconds(15), $"'{sentence}' in the log of {member}");
+
+    [Fact]
+    public async Task Replica_server_killed_under_load_is_restarted_and_rejoins_with_no_failed_write()
+    {
+        var (cluster, checker, leader) = await StartAsync();
+        await using (cluster)
+        await using (checker)
+        {
+            var replica = cluster.Spec.Members.First(m => m.Name != leader.Name).Name;
+            var pid = cluster.Server(replica).RunningPid();
+            checker.FaultNow();
+            cluster.Server(replica).Kill();
+            await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var v = await cluster.ViewAsync();
+                return v.Members.TryGetValue(replica, out var m) && m.ServerPid != pid && m.IoRunning && m.SqlRunning ? "ok" : null;
+            }, Generous, $"{replica} to come back streaming");
+            await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+            var r = Report(await checker.FinishAsync("replica mariadbd kill -9"));
+            Assert.Equal(0, r.FailedWrites);
+            var after = (await cluster.ViewAsync()).Leader!;
+            Assert.Equal((leader.Name, leader.CreateRevision), (after.Name, after.CreateRevision));
+            await LogEventuallyContainsAsync(cluster, replica, "started the local server read-only because it was not running");
+        }
+    }
+
+    [Fact]
+    public async Task Primary_server_killed_under_load_fails_over_and_the_old_primary_rejoins_by_itself()
+    {
+        var (cluster, checker, leader) = await StartAsync();
+        await using (cluster)
+        await using (checker)
+        {
+            checker.FaultNow();
+            cluster.Server(leader.Name).Kill();
+            var next = await WaitForNewPrimaryAsync(cluster, leader.Name);
+            await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+            Report(await checker.FinishAsync("primary mariadbd kill -9"));
+            var view = await cluster.ViewAsync();
+            Assert.Equal(next, view.Members[leader.Name].Following);
+            await LogEventuallyContainsAsync(cluster, leader.Name, "released the leader key because the local server is not running");
+            await LogEventuallyContainsAsync(cluster, next, "promoted the local server to primary");
+        }
+    }
+
+    [Fact]
+    public async Task Replica_agent_killed_under_load_is_restarted_with_no_failover_and_no_failed_write()
+    {
+        var (cluster, checker, leader) = await StartAsync();
+        await using (cluster)
+        await using (checker)
+        {
+            var replica = (await cluster.ViewAsync()).Members.Values.First(m => m.Name != leader.Name);
+            checker.FaultNow();
+            ProcessTools.Signal(replica.AgentPid!.Value, ProcessTools.SigKill);
+            await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var v = await cluster.ViewAsync();
+                return v.Members.TryGetValue(replica.Name, out var m) && m.AgentPid != replica.AgentPid && m.IoRunning ? "ok" : null;
+            }, Generous, $"the agent of {replica.Name} to come back");
+            await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+            var r = Report(await checker.FinishAsync("replica agent killed"));
+            Assert.Equal(0, r.FailedWrites);
+            var after = (await cluster.ViewAsync()).Leader!;
+            Assert.Equal((leader.Name, leader.CreateRevision), (after.Name, after.CreateRevision));
+            Assert.Equal(replica.ServerPid, (await cluster.ViewAsync()).Members[replica.Name].ServerPid);
+        }
+    }
+
+    [Fact]
+    public async Task Primary_agent_down_past_the_ttl_fails_over_and_its_still_running_server_acknowledges_nothing_more()
+    {
+        var (cluster, checker, leader) = await StartAsync();
+        await using (cluster)
+        await using (checker)
+        {
+            var agentPid = (await cluster.ViewAsync()).Members[leader.Name].AgentPid!.Value;
+            var serverPid = cluster.Server(leader.Name).RunningPid();
+            // SIGSTOP rather than kill: the supervisor would restart a killed agent within the TTL.
+            checker.FaultNow();
+            ProcessTools.Signal(agentPid, 19);
+            try
+            {
+                var next = await WaitForNewPrimaryAsync(cluster, leader.Name);
+                Assert.NotNull(cluster.Server(leader.Name).RunningPid()); // the old server kept running all along
+                await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+                _ = next;
+            }
+            finally
+            {
+                ProcessTools.Signal(agentPid, 18);
+            }
+            var r = Report(await checker.FinishAsync("primary agent down past the TTL"));
+            var view = await cluster.ViewAsync();
+            Assert.NotEqual(leader.Name, view.Leader!.Name);
+            Assert.True(view.Members[leader.Name].IoRunning);
+            _ = serverPid;
+            _ = r;
+        }
+    }
+
+    [Fact]
+    public async Task Primary_agent_and_server_paused_past_the_ttl_never_make_two_writers_and_the_resumed_member_rejoins()
+    {
+        var (cluster, checker, leader) = await StartAsync();
+        await using (cluster)
+        await using (checker)
+        {
+            var agentPid = (await cluster.ViewAsync()).Members[leader.Name].AgentPid!.Value;
+            var serverPid = cluster.Server(leader.Name).RunningPid()!.Value;
+            checker.FaultNow();
+            ProcessTools.Signal(agentPid, 19);
+            ProcessTools.Signal(serverPid, 19);
+            try
+            {
+                await WaitForNewPrimaryAsync(cluster, leader.Name);
+                await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+            }
+            finally
+            {
+                ProcessTools.Signal(serverPid, 18);
+                ProcessTools.Signal(agentPid, 18);
+            }
+            Report(await checker.FinishAsync("primary agent + mariadbd paused past the TTL"));
+            var view = await cluster.ViewAsync();
+            Assert.NotEqual(leader.Name, view.Leader!.Name);
+            Assert.Equal(view.Leader.Name, view.Members[leader.Name].Following);
+        }
+    }
+
+    [Fact]
+    public async Task Two_faults_in_a_row_complete_a_second_failover_without_losing_a_write()
+    {
+        var (cluster, checker, leader) = await StartAsync();
+        await using (cluster)
+        await using (checker)
+        {
+            checker.FaultNow();
+            cluster.Server(leader.Name).Kill();
+            var second = await WaitForNewPrimaryAsync(cluster, leader.Name);
+            cluster.Server(second).Kill();
+            await WaitForNewPrimaryAsync(cluster, second);
+            await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+            Report(await checker.FinishAsync("new primary killed right after a failover"));
+        }
+    }
+
+    [Fact]
+    public async Task Planned_switchover_under_load_is_lossless_and_refusals_change_nothing()
+    {
+        var (cluster, checker, leader) = await StartAsync();
+        await using (cluster)
+        await using (checker)
+        {
+            var requests = new OperatorRequests(cluster.Store, TimeProvider.System);
+            var refused = await requests.SwitchoverAsync("nobody", 10, CancellationToken.None);
+            Assert.False(refused.Accepted);
+            Assert.Null((await cluster.ViewAsync()).Request);
+
+            checker.FaultNow();
+            var plan = await requests.SwitchoverAsync(null, 10, CancellationToken.None);
+            Assert.True(plan.Accepted, plan.Message);
+            Assert.True(await requests.WaitForPrimaryAsync(plan.Request!.To, Generous, CancellationToken.None));
+            await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+            Report(await checker.FinishAsync("planned switchover"));
+            var view = await cluster.ViewAsync();
+            Assert.Equal(plan.Request.To, view.Leader!.Name);
+            Assert.Equal(plan.Request.To, view.Members[leader.Name].Following);
+            var history = await cluster.Store.ReadHistoryAsync(CancellationToken.None);
+            Assert.Contains(history, h => h.OldPrimary == leader.Name && h.NewPrimary == plan.Request.To && h.Reason.Contains("switchover", StringComparison.Ordinal));
+        }
+    }
+}

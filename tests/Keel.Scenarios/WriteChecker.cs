@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Keel.Core.Gtid;
+using Keel.MySql;
+
+namespace Keel.Scenarios;
+
+/// <summary>What one fault did to the writes, measured by <see cref="WriteChecker"/>.</summary>
+public sealed record FaultReport(
+    string Case,
+    double? TimeToWritableSeconds,
+    double WriteUnavailabilitySeconds,
+    double ReadOnlyWindowSeconds,
+    int FailedWrites,
+    int AcknowledgedWrites,
+    int AcknowledgedLost,
+    int SplitBrainSwitches)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Case}: writable after {TimeToWritableSeconds?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"} s, write-unavailable {WriteUnavailabilitySeconds:0.000} s, read-only window {ReadOnlyWindowSeconds:0.000} s, {FailedWrites} failed attempts, {AcknowledgedWrites} acknowledged, {AcknowledgedLost} lost, {SplitBrainSwitches} split-brain switches");
+}
+
+/// <summary>
+/// The write checker of the fault matrix. Three things run together:
+/// - writes through the read-write endpoint on several connections (<see cref="AckedWriter"/>);
+/// - one direct writer per member, bypassing HAProxy, to catch a member that acknowledges writes it should not
+///   (a fenced old primary); acknowledged direct writes that go back to an earlier writer after another one took
+///   over are split-brain evidence;
+/// - a sampler of every member's read_only every 100 ms, for the read-only window.
+/// Afterwards every acknowledged id (both kinds) must be on every member, with identical GTID positions.
+/// </summary>
+public sealed class WriteChecker : IAsyncDisposable
+{
+    private readonly PlaygroundCluster _cluster;
+    private readonly AckedWriter _writer;
+    private readonly ConcurrentQueue<(TimeSpan At, string Member, long Id)> _direct = new();
+    private readonly ConcurrentQueue<(TimeSpan At, bool AnyWritable)> _samples = new();
+    private readonly ConcurrentQueue<TimeSpan> _acks = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _tasks = [];
+    private long _nextDirectId;
+    private TimeSpan? _faultAt;
+
+    private WriteChecker(PlaygroundCluster cluster)
+    {
+        _cluster = cluster;
+        _writer = new AckedWriter(cluster.ReadWrite, at => _acks.Enqueue(_clock.Elapsed));
+    }
+
+    public static async Task<WriteChecker> StartAsync(PlaygroundCluster cluster, int connections = 4)
+    {
+        await AckedWriter.CreateTableAsync(cluster.ReadWrite);
+        await using (var c = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            await c.QueryAsync("CREATE TABLE IF NOT EXISTS direct_acked (id BIGINT PRIMARY KEY, member VARCHAR(16) NOT NULL)");
+        }
+        var checker = new WriteChecker(cluster);
+        checker._tasks.Add(checker._writer.RunAsync(connections, checker._stop.Token));
+        foreach (var m in cluster.Spec.Members)
+        {
+            checker._tasks.Add(checker.DirectWriterAsync(m.Name, checker._stop.Token));
+        }
+        checker._tasks.Add(checker.SampleAsync(checker._stop.Token));
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(checker._writer.Acknowledged.Count > 100 ? "ok" : null),
+            TimeSpan.FromSeconds(60), "the write load to get going");
+        return checker;
+    }
+
+    public int Acknowledged => _writer.Acknowledged.Count;
+
+    /// <summary>Marks the moment the fault is injected; figures are measured from here.</summary>
+    public void FaultNow() => _faultAt = _clock.Elapsed;
+
+    public Task WaitForMoreWritesAsync(int count) =>
+        PlaygroundCluster.EventuallyAsync(() => Task.FromResult(_writer.Acknowledged.Count >= count ? "ok" : null), TimeSpan.FromSeconds(90), $"{count} acknowledged writes");
+
+    private async Task DirectWriterAsync(string member, CancellationToken ct)
+    {
+        var options = _cluster.ReadWrite with
+        {
+            Port = _cluster.Member(member).MySqlPort,
+            ConnectTimeout = TimeSpan.FromSeconds(1),
+            CommandTimeout = TimeSpan.FromSeconds(2),
+        };
+        MySqlConnection? c = null;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                c ??= await MySqlConnection.OpenAsync(options, ct);
+                var id = Interlocked.Increment(ref _nextDirectId);
+                await c.QueryAsync(string.Create(CultureInfo.InvariantCulture, $"INSERT INTO direct_acked VALUES ({id}, '{member}')"), ct);
+                _direct.Enqueue((_clock.Elapsed, member, id));
+                await Task.Delay(50, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (MySqlException)
+            {
+                if (c is not null)
+                {
+                    await c.DisposeAsync();
+                    c = null;
+                }
+                try
+                {
+                    await Task.Delay(100, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        if (c is not null)
+        {
+            await c.DisposeAsync();
+        }
+    }
+
+    private async Task SampleAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var any = false;
+            foreach (var m in _cluster.Spec.Members)
+            {
+                try
+                {
+                    await using var c = await MySqlConnection.OpenAsync(_cluster.Server(m.Name).RootOptions(TimeSpan.FromMilliseconds(300)) with { ConnectTimeout = TimeSpan.FromMilliseconds(300) }, ct);
+                    any |= (await c.QueryAsync("SELECT @@global.read_only", ct)).Scalar() == "0";
+                }
+                catch (MySqlException)
+                {
+                    // A down or stopped member is not writable for this purpose.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            _samples.Enqueue((_clock.Elapsed, any));
+            try
+            {
+                await Task.Delay(100, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Stops the load, waits for a healthy cluster, checks every member and returns the figures.</summary>
+    public async Task<FaultReport> FinishAsync(string name)
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_tasks);
+        var primary = await _cluster.WaitForHealthyAsync(TimeSpan.FromSeconds(120));
+        var lost = await CountLostAsync(primary.Name);
+        var fault = _faultAt ?? TimeSpan.Zero;
+
+        // Write-unavailability: the longest pause between two acknowledged writes through the read-write endpoint
+        // that ends after the fault; the time to a writable primary is when that pause ends.
+        var acks = _acks.OrderBy(a => a).ToList();
+        var gaps = acks.Zip(acks.Skip(1), (a, b) => (From: a, Gap: b - a)).Where(g => g.From + g.Gap > fault).ToList();
+        var longest = gaps.Count == 0 ? (From: fault, Gap: TimeSpan.Zero) : gaps.MaxBy(g => g.Gap);
+        var unavailable = longest.Gap;
+        var writableAgain = longest.From + longest.Gap;
+        var samples = _samples.Where(s => s.At > fault).OrderBy(s => s.At).ToList();
+        var readOnly = LongestRun(samples, s => !s.AnyWritable);
+
+        return new FaultReport(
+            name,
+            gaps.Count == 0 ? null : Math.Max(0, (writableAgain - fault).TotalSeconds),
+            unavailable.TotalSeconds,
+            readOnly.TotalSeconds,
+            _writer.Failures.Count(f => f.At > fault),
+            _writer.Acknowledged.Count,
+            lost,
+            SplitBrainSwitches());
+    }
+
+    private static TimeSpan LongestRun(List<(TimeSpan At, bool AnyWritable)> samples, Func<(TimeSpan At, bool AnyWritable), bool> inRun)
+    {
+        TimeSpan best = TimeSpan.Zero;
+        TimeSpan? start = null;
+        foreach (var s in samples)
+        {
+            if (inRun(s))
+            {
+                start ??= s.At;
+                best = s.At - start.Value > best ? s.At - start.Value : best;
+            }
+            else
+            {
+                start = null;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Acknowledged direct writes that return to a member after another member had taken over.</summary>
+    private int SplitBrainSwitches()
+    {
+        var seen = new List<string>();
+        var backwards = 0;
+        foreach (var (_, member, _) in _direct.OrderBy(d => d.At))
+        {
+            if (seen.Count > 0 && seen[^1] == member)
+            {
+                continue;
+            }
+            if (seen.Contains(member))
+            {
+                backwards++;
+            }
+            seen.Add(member);
+        }
+        return backwards;
+    }
+
+    private async Task<int> CountLostAsync(string primary)
+    {
+        var expected = _writer.Acknowledged.ToHashSet();
+        var expectedDirect = _direct.Select(d => d.Id).ToHashSet();
+        var primaryPos = GtidPosition.Parse((await _cluster.RootQueryAsync(primary, "SELECT @@global.gtid_binlog_pos")).Scalar());
+        var lost = 0;
+        foreach (var m in _cluster.Spec.Members)
+        {
+            await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var pos = GtidPosition.Parse((await _cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos")).Scalar());
+                return pos.CompareWith(primaryPos) == GtidOrder.Equal ? "ok" : null;
+            }, TimeSpan.FromSeconds(60), $"{m.Name} to reach the primary's GTID position {primaryPos} with no errant transactions ({await DescribePositionsAsync()})");
+            var db = _cluster.Spec.AppDatabase;
+            var rows = (await _cluster.RootQueryAsync(m.Name, $"SELECT id FROM {db}.acked")).Rows.Select(r => long.Parse(r[0]!, CultureInfo.InvariantCulture)).ToHashSet();
+            var direct = (await _cluster.RootQueryAsync(m.Name, $"SELECT id FROM {db}.direct_acked")).Rows.Select(r => long.Parse(r[0]!, CultureInfo.InvariantCulture)).ToHashSet();
+            lost = Math.Max(lost, expected.Except(rows).Count() + expectedDirect.Except(direct).Count());
+        }
+        return lost;
+    }
+
+    private async Task<string> DescribePositionsAsync()
+    {
+        var parts = new List<string>();
+        foreach (var m in _cluster.Spec.Members)
+        {
+            try
+            {
+                var r = await _cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos, @@global.read_only");
+                parts.Add($"{m.Name}: binlog {r.Rows[0][0]}, slave {r.Rows[0][1]}, read_only {r.Rows[0][2]}");
+            }
+            catch (MySqlException ex)
+            {
+                parts.Add($"{m.Name}: {ex.Message}");
+            }
+        }
+        return string.Join("; ", parts);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_tasks);
+        }
+        _stop.Dispose();
+    }
+}
