@@ -52,11 +52,28 @@ internal static class StaleLabSweeper
                 removed.Add($"guard route unreachable {LabNames.Subnet(guard.Octet)}");
             }
         }
+        RemoveAbandonedTempFiles();
         if (problems.Count > 0)
         {
             throw new NetworkLabException("could not remove the leftovers of earlier network labs: " + string.Join("; ", problems));
         }
         return removed;
+    }
+
+    /// <summary>A writer that died between write and rename leaves "RUN.json.PID.tmp"; nobody else will rename it.</summary>
+    private static void RemoveAbandonedTempFiles()
+    {
+        if (!Directory.Exists(LabStateStore.Directory))
+        {
+            return;
+        }
+        foreach (var tmp in Directory.EnumerateFiles(LabStateStore.Directory, "*.tmp"))
+        {
+            if (File.GetLastWriteTimeUtc(tmp) < DateTime.UtcNow - TimeSpan.FromMinutes(1))
+            {
+                File.Delete(tmp);
+            }
+        }
     }
 
     private static void Note(CommandResult r, string what, List<string> removed, List<string> problems)

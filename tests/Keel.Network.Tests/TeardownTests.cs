@@ -20,6 +20,15 @@ public sealed class TeardownTests
             Assert.All(lab.Hosts, h => Assert.Contains(h.Namespace, namespaces));
             // With the bridge up its connected route is the one the kernel picks, not the guard.
             Assert.Contains($"dev {lab.BridgeInterface}", await Sh.OutAsync("ip", "route", "get", lab.Hosts[0].Address));
+
+            // Without the bridge's route, the guard answers: the lab's addresses never fall through to the machine's
+            // default route. A route lookup only; no packet is sent.
+            await Sh.OutAsync("ip", "link", "set", lab.BridgeInterface, "down");
+            var lookup = await ExternalCommand.RunAsync(["ip", "route", "get", lab.Hosts[0].Address], TimeSpan.FromSeconds(5), CancellationToken.None);
+            Assert.False(lookup.Ok, lookup.StdOut);
+            Assert.Contains("No route to host", lookup.StdErr);
+            await Sh.OutAsync("ip", "link", "set", lab.BridgeInterface, "up");
+            Assert.Contains($"dev {lab.BridgeInterface}", await Sh.OutAsync("ip", "route", "get", lab.Hosts[0].Address));
         }
         finally
         {
