@@ -14,4 +14,5 @@ root.Subcommands.Add(RequestCommands.Pause(pause: true));
 root.Subcommands.Add(RequestCommands.Pause(pause: false));
 root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(SuperviseCommand.Create());
+root.Subcommands.Add(ChaosCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -12,7 +12,7 @@ internal static class StatusReader
 {
     public static Task<StatusReport> ReadPlaygroundAsync(PlaygroundLayout layout, PlaygroundSpec spec, CancellationToken ct) =>
         ReadAsync(spec.Cluster, [new Uri(spec.EtcdUrl)],
-            spec.Members.Select(m => (m.Name, $"{PlaygroundSpec.Host}:{m.MySqlPort}")),
+            spec.Members.Select(m => (m.Name, $"{m.Address}:{m.MySqlPort}")),
             $"{PlaygroundSpec.Host}:{spec.ReadWritePort}", $"{PlaygroundSpec.Host}:{spec.ReadOnlyPort}", ct);
 
     public static async Task<StatusReport> ReadAsync(string cluster, IReadOnlyList<Uri> etcdEndpoints,

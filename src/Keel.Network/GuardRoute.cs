@@ -12,16 +12,9 @@ internal static class GuardRoute
     public static Task AddAsync(int octet, CancellationToken ct) =>
         Ip.RunCheckedAsync(ct, "route", "add", "unreachable", LabNames.Subnet(octet), "metric", LabNames.GuardMetric.ToString(CultureInfo.InvariantCulture));
 
-    public static async Task RemoveAsync(int octet, CancellationToken ct)
-    {
-        foreach (var guard in await ListAsync(ct))
-        {
-            if (guard.Octet == octet)
-            {
-                await RemoveAsync(guard, ct);
-            }
-        }
-    }
+    /// <summary>Removes this lab's own guard (our metric only; a sweep removes any metric).</summary>
+    public static Task RemoveAsync(int octet, CancellationToken ct) =>
+        RemoveAsync(new Guard(octet, LabNames.GuardMetric.ToString(CultureInfo.InvariantCulture)), ct);
 
     public static async Task RemoveAsync(Guard guard, CancellationToken ct)
     {

@@ -45,15 +45,19 @@ public sealed partial class NetworkLab : IAsyncDisposable
     /// <summary>Builds a new lab; first removes the leftovers of earlier runs whose owner process is gone.</summary>
     public static async Task<NetworkLab> CreateAsync(IReadOnlyList<string> hostNames, CancellationToken ct)
     {
+        ValidateHostNames(hostNames);
         if (CannotRunReason() is { } reason)
         {
             throw new NetworkLabException(reason);
         }
-        ValidateHostNames(hostNames);
-        var runId = LabNames.NewRunId();
         // The whole build runs under the machine-wide lab lock: the sweep and the subnet choice must not interleave
         // with another process's build, and concurrent first-time `ip netns add` calls race on mounting /run/netns.
         using var held = await LabStateStore.LockAsync(ct);
+        var runId = LabNames.NewRunId();
+        for (var i = 0; i < 10 && File.Exists(LabStateStore.PathOf(runId)); i++)
+        {
+            runId = LabNames.NewRunId();
+        }
         var swept = await StaleLabSweeper.SweepAsync(ct);
         var octet = await SubnetPicker.PickAsync(LabStateStore.ReadAll().Select(s => s.SubnetOctet), ct);
         var hosts = hostNames
@@ -69,20 +73,24 @@ public sealed partial class NetworkLab : IAsyncDisposable
         // The state file comes before any resource, so that from the first veth on, a sweep in another process
         // knows this lab is live, and a crash at any point leaves a record of what to remove.
         LabStateStore.Write(state);
-        var lab = new NetworkLab(state, swept);
+        var guarded = false;
         try
         {
             await GuardRoute.AddAsync(octet, ct);
+            guarded = true;
             await LabTopology.BuildAsync(state, ct);
         }
         catch
         {
             await LabTopology.TeardownAsync(state, [], CancellationToken.None);
-            await ReleaseClaimAsync(state, CancellationToken.None);
-            lab._disposed = true;
+            if (guarded)
+            {
+                await GuardRoute.RemoveAsync(octet, CancellationToken.None);
+            }
+            LabStateStore.Delete(runId);
             throw;
         }
-        return lab;
+        return new NetworkLab(state, swept);
     }
 
     /// <summary>
@@ -174,7 +182,10 @@ public sealed partial class NetworkLab : IAsyncDisposable
         var current = LabStateStore.Read(RunId) ?? throw new NetworkLabException($"network lab {RunId} has no state file any more (was it torn down?)");
         var updated = change(current);
         LabStateStore.Write(updated);
-        _state = updated;
+        lock (_gate)
+        {
+            _state = updated;
+        }
     }
 
     private static void ValidateHostNames(IReadOnlyList<string> hostNames)

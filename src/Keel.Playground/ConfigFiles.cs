@@ -16,16 +16,16 @@ public static class ConfigFiles
         cluster: {spec.Cluster}
         member:
           name: {m.Name}
-          host: {PlaygroundSpec.Host}
+          host: {m.Address}
           port: {m.MySqlPort}
           server_id: {m.ServerId}
           data_dir: {layout.MemberData(m.Name)}
           run_dir: {layout.MemberRun(m.Name)}
         api:
-          listen: {PlaygroundSpec.Host}:{m.ApiPort}
+          listen: {m.Address}:{m.ApiPort}
           token: {spec.ApiToken}
         etcd:
-          endpoints: [{spec.EtcdUrl}]
+          endpoints: [{spec.AgentEtcdUrl}]
         timing:
           ttl: {spec.Ttl}
           loop_interval: {spec.LoopInterval}
@@ -86,7 +86,7 @@ public static class ConfigFiles
             """);
         foreach (var m in spec.Members)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {PlaygroundSpec.Host}:{m.MySqlPort} check port {m.ApiPort}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort}");
         }
         sb.AppendLine(CultureInfo.InvariantCulture, $"""
 
@@ -98,7 +98,7 @@ public static class ConfigFiles
             """);
         foreach (var m in spec.Members)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {PlaygroundSpec.Host}:{m.MySqlPort} check port {m.ApiPort}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort}");
         }
         return sb.ToString();
     }

@@ -6,6 +6,7 @@ using Keel.Core.Model;
 using Keel.Etcd;
 using Keel.Etcd.Server;
 using Keel.MySql.Server;
+using Keel.Network;
 
 namespace Keel.Playground;
 
@@ -54,6 +55,7 @@ public sealed class PlaygroundRunner
 
     public EtcdServer Etcd(PlaygroundSpec spec) => new(new EtcdServerOptions
     {
+        ExtraClientAddress = spec.SwitchAddress,
         DataDir = _layout.EtcdData,
         ClientPort = spec.EtcdClientPort,
         PeerPort = spec.EtcdPeerPort,
@@ -76,6 +78,11 @@ public sealed class PlaygroundRunner
     {
         var started = Stopwatch.StartNew();
         CheckPorts(spec);
+        NetworkLab? lab = null;
+        if (spec.IsolatedHosts)
+        {
+            (spec, lab) = await EnsureLabAsync(spec, ct);
+        }
 
         var etcd = Etcd(spec);
         if (etcd.RunningPid() is null)
@@ -107,12 +114,59 @@ public sealed class PlaygroundRunner
             ProcessTools.WritePid(_layout.SupervisorPid, pid);
             await _out.WriteLineAsync($"started the supervisor (pid {pid}); it starts one agent per member");
         }
+        if (lab is not null)
+        {
+            // The lab must outlive this command: the supervisor owns it from now on, so no stale sweep removes it.
+            await lab.TransferOwnershipAsync(ProcessTools.AlivePid(_layout.SupervisorPid)!.Value, ct);
+            lab.Detach();
+            await lab.DisposeAsync();
+        }
 
         await File.WriteAllTextAsync(_layout.ClientCnf, ConfigFiles.ClientCnf(spec), ct);
         // Member keys written before a `keel down` come back with etcd; only states published since now count.
         await WaitHealthyAsync(spec, timeout, ct, since: DateTimeOffset.UtcNow - started.Elapsed);
         await _out.WriteLineAsync($"the cluster is ready ({started.Elapsed.TotalSeconds:0.0} s)");
         return spec;
+    }
+
+    /// <summary>
+    /// The network lab of an isolated playground: the existing one while it lives, else a new one (after a reboot or
+    /// `keel down`). Member addresses may change with a new lab; agents re-point replication by themselves.
+    /// </summary>
+    private async Task<(PlaygroundSpec, NetworkLab)> EnsureLabAsync(PlaygroundSpec spec, CancellationToken ct)
+    {
+        if (NetworkLab.CannotRunReason() is { } why)
+        {
+            throw new PlaygroundException($"isolated hosts need network namespaces: {why}");
+        }
+        if (spec.LabRunId is { } runId)
+        {
+            try
+            {
+                return (spec, await NetworkLab.OpenAsync(runId, ct));
+            }
+            catch (NetworkLabException)
+            {
+                // Gone: make a new one below.
+            }
+        }
+        var lab = await NetworkLab.CreateAsync(spec.Members.Select(m => m.Name).ToList(), ct);
+        spec = spec with
+        {
+            LabRunId = lab.RunId,
+            SwitchAddress = lab.SwitchAddress,
+            Members = spec.Members.Select(m => m with { Address = lab.Host(m.Name).Address, Namespace = lab.Host(m.Name).Namespace }).ToList(),
+        };
+        await File.WriteAllTextAsync(_layout.SpecFile, spec.ToJson(), ct);
+        await _out.WriteLineAsync($"created isolated hosts: {string.Join(", ", spec.Members.Select(m => $"{m.Name} {m.Address} (netns {m.Namespace})"))}; etcd on {lab.SwitchAddress}");
+        return (spec, lab);
+    }
+
+    /// <summary>The network lab of this playground, for `keel chaos`; null when it has none.</summary>
+    public async Task<NetworkLab?> OpenLabAsync(CancellationToken ct)
+    {
+        var spec = LoadSpec();
+        return spec?.LabRunId is { } runId ? await NetworkLab.OpenAsync(runId, ct) : null;
     }
 
     private void CheckPorts(PlaygroundSpec spec)
@@ -291,6 +345,19 @@ public sealed class PlaygroundRunner
         {
             await Etcd(spec).StopAsync(TimeSpan.FromSeconds(10), ct);
             await _out.WriteLineAsync($"stopped etcd (pid {etcdPid})");
+        }
+        if (spec?.LabRunId is { } labId)
+        {
+            try
+            {
+                await using var lab = await NetworkLab.OpenAsync(labId, ct);
+                await _out.WriteLineAsync($"deleting the isolated hosts (network lab {labId})");
+            }
+            catch (NetworkLabException)
+            {
+                // Already gone.
+            }
+            await File.WriteAllTextAsync(_layout.SpecFile, (spec with { LabRunId = null }).ToJson(), ct);
         }
         if (purge && Directory.Exists(_layout.Home))
         {

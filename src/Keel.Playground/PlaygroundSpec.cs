@@ -4,7 +4,14 @@ using System.Text.Json.Serialization;
 namespace Keel.Playground;
 
 /// <summary>One member of the playground: its name and its ports.</summary>
-public sealed record PlaygroundMember(string Name, int ServerId, int MySqlPort, int ApiPort);
+/// <summary>One member of the playground: its name, its ports, and, with isolated hosts, its own address and namespace.</summary>
+public sealed record PlaygroundMember(string Name, int ServerId, int MySqlPort, int ApiPort)
+{
+    public string Address { get; init; } = PlaygroundSpec.Host;
+
+    /// <summary>The network namespace the member's agent and server run in; null on plain loopback.</summary>
+    public string? Namespace { get; init; }
+}
 
 /// <summary>
 /// The playground's topology: the embedded default that <c>keel up</c> uses, saved into its home on the first run
@@ -25,6 +32,18 @@ public sealed record PlaygroundSpec(
     string AppDatabase,
     string ApiToken)
 {
+    /// <summary>Each member in its own network namespace (`keel up --isolated-hosts`), so NICs can be cut.</summary>
+    public bool IsolatedHosts { get; init; }
+
+    /// <summary>The network lab holding the namespaces (see Keel.Network), while it exists.</summary>
+    public string? LabRunId { get; init; }
+
+    /// <summary>The bridge address in the root namespace: etcd for the agents in their namespaces.</summary>
+    public string? SwitchAddress { get; init; }
+
+    /// <summary>The etcd URL the agents use: the bridge address when members are isolated.</summary>
+    public string AgentEtcdUrl => $"http://{SwitchAddress ?? Host}:{EtcdClientPort}";
+
     /// <summary>The embedded default: three members on loopback, ports from <paramref name="basePort"/> up.</summary>
     public static PlaygroundSpec Default(int basePort = 3400) => new(
         "playground",
@@ -49,8 +68,9 @@ public sealed record PlaygroundSpec(
 
     public string EtcdUrl => $"http://{Host}:{EtcdClientPort}";
 
+    /// <summary>Ports this playground opens in the root namespace (isolated members open theirs in their own).</summary>
     public IEnumerable<int> AllPorts() =>
-        Members.SelectMany(m => new[] { m.MySqlPort, m.ApiPort }).Concat([EtcdClientPort, EtcdPeerPort, ReadWritePort, ReadOnlyPort]);
+        (IsolatedHosts ? [] : Members.SelectMany(m => new[] { m.MySqlPort, m.ApiPort })).Concat([EtcdClientPort, EtcdPeerPort, ReadWritePort, ReadOnlyPort]);
 
     public string ToJson() => JsonSerializer.Serialize(this, PlaygroundJson.Default.PlaygroundSpec);
 

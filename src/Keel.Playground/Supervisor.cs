@@ -46,7 +46,12 @@ public sealed class Supervisor
                 {
                     continue;
                 }
-                var pid = ProcessTools.StartDetached(self, prefix.Concat(["agent", "--config", _layout.MemberConfig(m.Name)]), _layout.AgentLog(m.Name));
+                var agent = prefix.Concat(["agent", "--config", _layout.MemberConfig(m.Name)]).ToList();
+                // An isolated member's agent (and so its server) runs inside the member's namespace; `ip netns exec`
+                // execs the command, so the pid stays the agent's.
+                var pid = m.Namespace is { } ns
+                    ? ProcessTools.StartDetached("ip", ["netns", "exec", ns, self, .. agent], _layout.AgentLog(m.Name))
+                    : ProcessTools.StartDetached(self, agent, _layout.AgentLog(m.Name));
                 ProcessTools.WritePid(pidFile, pid);
                 lastStart[m.Name] = DateTime.UtcNow;
                 await _log.WriteLineAsync($"{DateTime.UtcNow:O} started the agent of {m.Name} (pid {pid})");

@@ -1,5 +1,3 @@
-using Keel.TestSupport;
-
 namespace Keel.Network.Tests;
 
 [Collection(LabCollection.Name)]
@@ -11,7 +9,8 @@ public sealed class IsolationTests
     public async Task Isolate_cuts_a_host_off_like_a_nic_down_and_heal_restores_it()
     {
         using var budget = new CancellationTokenSource(Lab.TestBudget);
-        var logs = TestPaths.NewTempDir("netlab");
+        using var logDir = new LogDir();
+        var logs = logDir.Path;
         await using var lab = await Lab.CreateAsync(budget.Token, "a", "b", "c");
         await using var onSwitch = new RootEchoServer(lab.SwitchAddress);
         foreach (var h in lab.Hosts)

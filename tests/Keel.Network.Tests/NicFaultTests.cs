@@ -1,5 +1,3 @@
-using Keel.TestSupport;
-
 namespace Keel.Network.Tests;
 
 [Collection(LabCollection.Name)]
@@ -11,7 +9,8 @@ public sealed class NicFaultTests
     public async Task Nic_down_makes_only_that_host_unreachable_and_nic_up_brings_it_back()
     {
         using var budget = new CancellationTokenSource(Lab.TestBudget);
-        var logs = TestPaths.NewTempDir("netlab");
+        using var logDir = new LogDir();
+        var logs = logDir.Path;
         await using var lab = await Lab.CreateAsync(budget.Token, "a", "b", "c");
         foreach (var h in lab.Hosts)
         {
@@ -44,7 +43,8 @@ public sealed class NicFaultTests
     public async Task A_host_with_its_nic_down_still_reaches_its_own_loopback_and_has_no_default_route()
     {
         using var budget = new CancellationTokenSource(Lab.TestBudget);
-        var logs = TestPaths.NewTempDir("netlab");
+        using var logDir = new LogDir();
+        var logs = logDir.Path;
         await using var lab = await Lab.CreateAsync(budget.Token, "a", "b");
         await Echo.StartServerAsync(lab, "a", logs, budget.Token);
 
@@ -72,7 +72,8 @@ public sealed class NicFaultTests
     public async Task Nic_up_restores_an_address_and_route_that_were_removed()
     {
         using var budget = new CancellationTokenSource(Lab.TestBudget);
-        var logs = TestPaths.NewTempDir("netlab");
+        using var logDir = new LogDir();
+        var logs = logDir.Path;
         await using var lab = await Lab.CreateAsync(budget.Token, "a");
         await Echo.StartServerAsync(lab, "a", logs, budget.Token);
         var a = lab.Host("a");

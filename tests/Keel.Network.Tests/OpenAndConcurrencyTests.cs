@@ -1,5 +1,3 @@
-using Keel.TestSupport;
-
 namespace Keel.Network.Tests;
 
 [Collection(LabCollection.Name)]
@@ -9,7 +7,8 @@ public sealed class OpenAndConcurrencyTests
     public async Task A_lab_can_be_reopened_by_run_id_driven_and_left_running_or_torn_down()
     {
         using var budget = new CancellationTokenSource(Lab.TestBudget);
-        var logs = TestPaths.NewTempDir("netlab");
+        using var logDir = new LogDir();
+        var logs = logDir.Path;
         var created = await Lab.CreateAsync(budget.Token, "a", "b");
         try
         {

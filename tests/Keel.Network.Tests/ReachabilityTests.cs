@@ -1,5 +1,3 @@
-using Keel.TestSupport;
-
 namespace Keel.Network.Tests;
 
 [Collection(LabCollection.Name)]
@@ -9,7 +7,8 @@ public sealed class ReachabilityTests
     public async Task Every_host_reaches_the_switch_and_the_other_hosts_and_the_root_namespace_reaches_every_host()
     {
         using var budget = new CancellationTokenSource(Lab.TestBudget);
-        var logs = TestPaths.NewTempDir("netlab");
+        using var logDir = new LogDir();
+        var logs = logDir.Path;
         await using var lab = await Lab.CreateAsync(budget.Token, "a", "b", "c");
         await using var onSwitch = new RootEchoServer(lab.SwitchAddress);
         foreach (var h in lab.Hosts)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Keel.TestSupport;
 
 namespace Keel.Network.Tests;
 
@@ -10,7 +9,8 @@ public sealed class StaleCleanupTests
     public async Task Creating_a_lab_removes_a_crashed_owners_lab_but_not_a_live_one()
     {
         using var budget = new CancellationTokenSource(Lab.TestBudget);
-        var logs = TestPaths.NewTempDir("netlab");
+        using var logDir = new LogDir();
+        var logs = logDir.Path;
         await using var live = await Lab.CreateAsync(budget.Token, "l1");
         var stale = await Lab.CreateAsync(budget.Token, "s1", "s2");
         var sleeper = await stale.StartProcessAsync("s1", ["sleep", "300"], Path.Combine(logs, "sleep.log"), budget.Token);

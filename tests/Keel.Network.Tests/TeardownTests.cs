@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Keel.TestSupport;
 
 namespace Keel.Network.Tests;
 
@@ -49,7 +48,8 @@ public sealed class TeardownTests
     public async Task Dispose_kills_started_processes_and_anything_else_running_in_the_namespaces()
     {
         using var budget = new CancellationTokenSource(Lab.TestBudget);
-        var logs = TestPaths.NewTempDir("netlab");
+        using var logDir = new LogDir();
+        var logs = logDir.Path;
         var lab = await Lab.CreateAsync(budget.Token, "a", "b");
         int sleeper, echo;
         Process? untracked = null;

@@ -36,7 +36,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
     public ClusterStore Store { get; }
 
     /// <summary>Short TTL so that lease cases finish quickly; still within the timing rule.</summary>
-    public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s")
+    public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s", bool isolatedHosts = false)
     {
         var home = TestPaths.NewTempDir("pg");
         var layout = new PlaygroundLayout(home);
@@ -50,17 +50,20 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             Ttl = ttl,
             LoopInterval = "1s",
             RequestTimeout = "1s",
+            IsolatedHosts = isolatedHosts,
         };
-        var cluster = new PlaygroundCluster(output, layout, runner, spec);
         try
         {
-            await runner.UpAsync(runner.LoadOrCreateSpec(() => spec), TimeSpan.FromSeconds(180), CancellationToken.None);
+            spec = await runner.UpAsync(runner.LoadOrCreateSpec(() => spec), TimeSpan.FromSeconds(180), CancellationToken.None);
         }
-        finally
+        catch
         {
             output.WriteLine(log.ToString());
+            await runner.DownAsync(purge: true, CancellationToken.None);
+            throw;
         }
-        return cluster;
+        output.WriteLine(log.ToString());
+        return new PlaygroundCluster(output, layout, runner, spec);
     }
 
     /// <summary>A base port whose 40 following ports are all free right now.</summary>

@@ -80,6 +80,7 @@ public sealed class WriteChecker : IAsyncDisposable
     {
         var options = _cluster.ReadWrite with
         {
+            Host = _cluster.Member(member).Address,
             Port = _cluster.Member(member).MySqlPort,
             ConnectTimeout = TimeSpan.FromSeconds(1),
             CommandTimeout = TimeSpan.FromSeconds(2),

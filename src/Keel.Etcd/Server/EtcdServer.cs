@@ -139,7 +139,8 @@ public sealed class EtcdServer
             "etcd",
             "--name=" + _options.Name,
             _dataDirArgument,
-            "--listen-client-urls=" + ClientUrl.GetLeftPart(UriPartial.Authority),
+            "--listen-client-urls=" + ClientUrl.GetLeftPart(UriPartial.Authority)
+                + (_options.ExtraClientAddress is { } extra ? $",http://{extra}:{_options.ClientPort}" : ""),
             "--advertise-client-urls=" + ClientUrl.GetLeftPart(UriPartial.Authority),
             "--listen-peer-urls=" + peerUrl,
             "--initial-advertise-peer-urls=" + peerUrl,

@@ -13,6 +13,12 @@ public sealed record EtcdServerOptions
 
     public string Name { get; init; } = "keel-etcd";
 
+    /// <summary>
+    /// Another local address clients may use besides 127.0.0.1 (the playground's bridge address when members run
+    /// in their own network namespaces).
+    /// </summary>
+    public string? ExtraClientAddress { get; init; }
+
     /// <summary>etcd's output; by default etcd.log beside the data directory (DataDir/../etcd.log).</summary>
     public string LogFile
     {
