@@ -40,6 +40,44 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(cluster.AgentLog(member).Contains(sentence, StringComparison.Ordinal) ? "ok" : null),
             TimeSpan.FromSeconds(15), $"'{sentence}' in the log of {member}");
 
+    /// <summary>Point reads on two connections until cancelled; returns successful and failed reads.</summary>
+    private static async Task<(int Ok, int Failed)> ReadLoadAsync(Keel.MySql.MySqlConnectOptions options, CancellationToken ct)
+    {
+        int ok = 0, failed = 0;
+        async Task Reader()
+        {
+            Keel.MySql.MySqlConnection? c = null;
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    c ??= await Keel.MySql.MySqlConnection.OpenAsync(options, ct);
+                    await c.QueryAsync("SELECT COUNT(*) FROM acked WHERE id < 1000", ct);
+                    Interlocked.Increment(ref ok);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Keel.MySql.MySqlException)
+                {
+                    Interlocked.Increment(ref failed);
+                    if (c is not null)
+                    {
+                        await c.DisposeAsync();
+                        c = null;
+                    }
+                }
+            }
+            if (c is not null)
+            {
+                await c.DisposeAsync();
+            }
+        }
+        await Task.WhenAll(Reader(), Reader());
+        return (ok, failed);
+    }
+
     [Fact]
     public async Task Replica_server_killed_under_load_is_restarted_and_rejoins_with_no_failed_write()
     {
@@ -92,6 +130,9 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         await using (checker)
         {
             var replica = (await cluster.ViewAsync()).Members.Values.First(m => m.Name != leader.Name);
+            // The seed report ran this case under a read-only load on the primary too: read through the read-write port.
+            using var stopReading = new CancellationTokenSource();
+            var reads = ReadLoadAsync(cluster.ReadWrite, stopReading.Token);
             checker.FaultNow();
             ProcessTools.Signal(replica.AgentPid!.Value, ProcessTools.SigKill);
             await PlaygroundCluster.EventuallyAsync(async () =>
@@ -100,6 +141,10 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 return v.Members.TryGetValue(replica.Name, out var m) && m.AgentPid != replica.AgentPid && m.IoRunning ? "ok" : null;
             }, Generous, $"the agent of {replica.Name} to come back");
             await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+            await stopReading.CancelAsync();
+            var (ok, failed) = await reads;
+            Assert.True(ok > 0, "the read load did not run");
+            Assert.Equal(0, failed);
             var r = Report(await checker.FinishAsync("replica agent killed"));
             Assert.Equal(0, r.FailedWrites);
             var after = (await cluster.ViewAsync()).Leader!;

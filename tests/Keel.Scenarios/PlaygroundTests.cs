@@ -77,8 +77,10 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
     public async Task While_etcd_is_down_nobody_is_promoted_and_the_primary_turns_read_only_then_recovers_when_etcd_returns()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        await using var checker = await WriteChecker.StartAsync(cluster);
         var leaderKey = (await cluster.ViewAsync()).Leader!;
         var etcd = cluster.Runner.Etcd(cluster.Spec);
+        checker.FaultNow();
         etcd.Kill();
 
         // The lease may run out 6 s after the last renewal: the primary must be read-only by then.
@@ -102,5 +104,10 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
         {
             Assert.DoesNotContain("AcquireLeadership", cluster.AgentLog(m.Name), StringComparison.Ordinal);
         }
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+        var report = await checker.FinishAsync("etcd down, then back");
+        output.WriteLine("FIGURES " + report);
+        Assert.Equal(0, report.AcknowledgedLost);
+        Assert.Equal(0, report.SplitBrainSwitches);
     }
 }

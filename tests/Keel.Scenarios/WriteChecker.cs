@@ -229,15 +229,25 @@ public sealed class WriteChecker : IAsyncDisposable
     {
         var expected = _writer.Acknowledged.ToHashSet();
         var expectedDirect = _direct.Select(d => d.Id).ToHashSet();
-        var primaryPos = GtidPosition.Parse((await _cluster.RootQueryAsync(primary, "SELECT @@global.gtid_binlog_pos")).Scalar());
         var lost = 0;
         foreach (var m in _cluster.Spec.Members)
         {
-            await PlaygroundCluster.EventuallyAsync(async () =>
+            // The primary is re-read each time: a write cancelled on the client side may still commit on the server.
+            string? last = null;
+            try
             {
-                var pos = GtidPosition.Parse((await _cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos")).Scalar());
-                return pos.CompareWith(primaryPos) == GtidOrder.Equal ? "ok" : null;
-            }, TimeSpan.FromSeconds(60), $"{m.Name} to reach the primary's GTID position {primaryPos} with no errant transactions ({await DescribePositionsAsync()})");
+                await PlaygroundCluster.EventuallyAsync(async () =>
+                {
+                    var primaryPos = GtidPosition.Parse((await _cluster.RootQueryAsync(primary, "SELECT @@global.gtid_binlog_pos")).Scalar());
+                    var pos = GtidPosition.Parse((await _cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos")).Scalar());
+                    last = $"{primary} at {primaryPos}, {m.Name} at {pos}";
+                    return pos.CompareWith(primaryPos) == GtidOrder.Equal ? "ok" : null;
+                }, TimeSpan.FromSeconds(60), $"{m.Name} to reach the primary's GTID position with no errant transactions");
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message}: {last}; {await DescribePositionsAsync()}", ex);
+            }
             var db = _cluster.Spec.AppDatabase;
             var rows = (await _cluster.RootQueryAsync(m.Name, $"SELECT id FROM {db}.acked")).Rows.Select(r => long.Parse(r[0]!, CultureInfo.InvariantCulture)).ToHashSet();
             var direct = (await _cluster.RootQueryAsync(m.Name, $"SELECT id FROM {db}.direct_acked")).Rows.Select(r => long.Parse(r[0]!, CultureInfo.InvariantCulture)).ToHashSet();
@@ -254,7 +264,16 @@ public sealed class WriteChecker : IAsyncDisposable
             try
             {
                 var r = await _cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos, @@global.read_only");
-                parts.Add($"{m.Name}: binlog {r.Rows[0][0]}, slave {r.Rows[0][1]}, read_only {r.Rows[0][2]}");
+                var threads = await _cluster.RootQueryAsync(m.Name, "SELECT CONCAT(USER, '/', COMMAND, '/', IFNULL(STATE, ''), '/', LEFT(IFNULL(INFO, ''), 40)) FROM information_schema.PROCESSLIST WHERE USER = 'system user'");
+                var semi = await _cluster.RootQueryAsync(m.Name, "SELECT @@global.rpl_semi_sync_master_enabled, @@global.slave_parallel_threads");
+                var slave = await _cluster.RootQueryAsync(m.Name, "SHOW SLAVE STATUS");
+                if (slave.Rows.Count > 0)
+                {
+                    var row = slave.Rows[0];
+                    parts.Add($"{m.Name} replication: {row["Master_Port"]} io={row["Slave_IO_Running"]} ({row["Slave_IO_State"]}; {row["Last_IO_Error"]}) sql={row["Slave_SQL_Running"]} ({row["Slave_SQL_Running_State"]}; {row["Last_SQL_Error"]}) io_pos={row["Gtid_IO_Pos"]}");
+                }
+                parts.Add($"{m.Name}: binlog {r.Rows[0][0]}, slave {r.Rows[0][1]}, read_only {r.Rows[0][2]}, semi-sync source {semi.Rows[0][0]}, " +
+                    $"threads [{string.Join(" | ", threads.Rows.Select(t => t[0]))}]");
             }
             catch (MySqlException ex)
             {
