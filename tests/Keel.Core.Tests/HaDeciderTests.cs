@@ -229,4 +229,12 @@ public class HaDeciderRequestTests
         var writable = HaDecider.Decide(Snapshot(Primary(), Cluster("m2", Member("m2", Primary())) with { Paused = true }), Now);
         Assert.IsType<HaAction.Demote>(writable.Action);
     }
+
+    [Fact]
+    public void In_maintenance_mode_an_operators_request_is_still_carried_out()
+    {
+        var request = new ClusterRequest(RequestKind.Failover, "m1", "m2", RequestPhase.Requested, Now);
+        var d = HaDecider.Decide(Snapshot(LocalServer.Stopped(), Cluster("m1") with { Paused = true, Request = request }), Now);
+        Assert.IsType<HaAction.ReleaseLeadership>(d.Action);
+    }
 }

@@ -33,10 +33,10 @@ public class RequestPlannerTests
     }
 
     [Fact]
-    public void No_switchover_without_a_healthy_primary_or_while_paused_or_busy()
+    public void No_switchover_without_a_healthy_primary_or_while_busy_but_maintenance_mode_does_not_block_it()
     {
         Assert.Contains("no healthy primary", RequestPlanner.PlanSwitchover(Cluster(null, Streaming("m2")), null, 10, Now).Message, StringComparison.Ordinal);
-        Assert.Contains("paused", RequestPlanner.PlanSwitchover(Healthy(Streaming("m2")) with { Paused = true }, null, 10, Now).Message, StringComparison.Ordinal);
+        Assert.True(RequestPlanner.PlanSwitchover(Healthy(Streaming("m2")) with { Paused = true }, null, 10, Now).Accepted);
         var busy = Healthy(Streaming("m2")) with { Request = new ClusterRequest(RequestKind.Switchover, "m1", "m2", RequestPhase.Requested, Now) };
         Assert.Contains("already in progress", RequestPlanner.PlanSwitchover(busy, null, 10, Now).Message, StringComparison.Ordinal);
     }

@@ -14,7 +14,9 @@ public static class HaDecider
     public static Decision Decide(HaSnapshot s, DateTimeOffset now)
     {
         var decision = DecideUnpaused(s, now);
-        if (s.Cluster is not { Paused: true })
+        // An operator's explicit request is carried out in maintenance mode too (as Patroni does): pausing stops
+        // automatic action, not the actions someone asked for.
+        if (s.Cluster is not { Paused: true } || s.Cluster.Request is { } r && r.IsLive(now))
         {
             return decision;
         }

@@ -112,8 +112,8 @@ public static class RequestPlanner
             $"forced failover to {to} requested; {risk}");
     }
 
+    /// <summary>One request at a time. Maintenance mode does not block requests: pausing stops automatic action only.</summary>
     private static string? Busy(ClusterView view, DateTimeOffset now) =>
-        view.Paused ? "the cluster is paused (keel resume first)"
-        : view.Request is { } r && r.IsLive(now) ? $"a {(r.Kind == RequestKind.Switchover ? "switchover" : "failover")} to {r.To} is already in progress"
+        view.Request is { } r && r.IsLive(now) ? $"a {(r.Kind == RequestKind.Switchover ? "switchover" : "failover")} to {r.To} is already in progress"
         : null;
 }

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Keel.Agent.Requests;
+using Keel.Core.Model;
+using Keel.Playground;
+using Xunit.Abstractions;
+
+namespace Keel.Scenarios;
+
+/// <summary>Operator requests end to end: the REST API's token, refusals that change nothing, a forced failover.</summary>
+public sealed class OperatorTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task The_rest_api_refuses_mutations_without_the_token_and_refuses_bad_requests_with_the_reason()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        var member = cluster.Spec.Members[0];
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{member.Address}:{member.ApiPort}"), Timeout = TimeSpan.FromSeconds(10) };
+
+        var anonymous = await http.PostAsync("/switchover", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("/pause", null)).StatusCode);
+        Assert.False((await cluster.ViewAsync()).Paused);
+
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", cluster.Spec.ApiToken);
+        var refused = await http.PostAsync("/switchover?to=nobody", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("nobody is unreachable", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null((await cluster.ViewAsync()).Request);
+
+        var force = await http.PostAsync($"/failover?to={cluster.Spec.Members[1].Name}", null);
+        Assert.Equal(HttpStatusCode.Conflict, force.StatusCode);
+        Assert.Contains("healthy primary", await force.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/pause", null)).StatusCode);
+        Assert.True((await cluster.ViewAsync()).Paused);
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(
+            cluster.Spec.Members.All(m => cluster.AgentLog(m.Name).Contains("PAUSE: ", StringComparison.Ordinal)) ? "ok" : null), Generous, "every agent to log PAUSE");
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/resume", null)).StatusCode);
+        Assert.False((await cluster.ViewAsync()).Paused);
+
+        var leader = (await cluster.ViewAsync()).Leader!.Name;
+        var primary = await http.GetAsync($"http://{cluster.Member(leader).Address}:{cluster.Member(leader).ApiPort}/primary");
+        Assert.Equal(HttpStatusCode.OK, primary.StatusCode);
+        var other = cluster.Spec.Members.First(m => m.Name != leader);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync($"http://{other.Address}:{other.ApiPort}/primary")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://{other.Address}:{other.ApiPort}/replica")).StatusCode);
+    }
+
+    [Fact]
+    public async Task In_maintenance_mode_a_dead_primary_is_left_alone_until_a_forced_failover_names_the_new_one()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        var view = await cluster.ViewAsync();
+        var leader = view.Leader!.Name;
+        var target = cluster.Spec.Members.Last(m => m.Name != leader).Name;
+        var requests = new OperatorRequests(cluster.Store, TimeProvider.System);
+        await requests.SetPausedAsync(true, CancellationToken.None);
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(
+            cluster.Spec.Members.All(m => cluster.AgentLog(m.Name).Contains("PAUSE: ", StringComparison.Ordinal)) ? "ok" : null), Generous, "every agent to see the pause");
+        cluster.Server(leader).Kill();
+
+        // Paused: no failover, no restart.
+        await PlaygroundCluster.EventuallyAsync(async () =>
+            (await cluster.ViewAsync()).Members.TryGetValue(leader, out var m) && m.Server == ServerStatus.Stopped ? "ok" : null, Generous, $"{leader} to report its server stopped");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var paused = await cluster.ViewAsync();
+        Assert.Equal(leader, paused.Leader!.Name);
+        Assert.Equal(ServerStatus.Stopped, paused.Members[leader].Server);
+
+        var refused = await requests.FailoverAsync(target, force: false, CancellationToken.None);
+        Assert.False(refused.Accepted);
+        Assert.Contains("--force", refused.Message, StringComparison.Ordinal);
+        var plan = await requests.FailoverAsync(target, force: true, CancellationToken.None);
+        Assert.True(plan.Accepted, plan.Message);
+        Assert.True(await requests.WaitForPrimaryAsync(target, Generous, CancellationToken.None), $"{target} did not become the primary");
+
+        await requests.SetPausedAsync(false, CancellationToken.None);
+        await cluster.WaitForHealthyAsync(Generous);
+        var after = await cluster.ViewAsync();
+        Assert.Equal(target, after.Leader!.Name);
+        Assert.Equal(target, after.Members[leader].Following);
+        var history = await cluster.Store.ReadHistoryAsync(CancellationToken.None);
+        Assert.Contains(history, h => h.NewPrimary == target && h.Reason.Contains("forced failover", StringComparison.Ordinal));
+    }
+}
