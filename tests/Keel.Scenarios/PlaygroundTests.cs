@@ -50,6 +50,8 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
     public async Task Killed_agents_are_restarted_by_the_supervisor_and_adopt_their_running_servers_without_a_failover()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "10s");
+        await using var checker = await WriteChecker.StartAsync(cluster);
+        checker.FaultNow();
         var view = await cluster.ViewAsync();
         var leader = view.Leader!;
         foreach (var m in view.Members.Values.OrderBy(m => m.Name == leader.Name))
@@ -70,7 +72,11 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
         await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(
             cluster.AgentLog(leader.Name).Contains("moved the leader key to this agent's new session lease", StringComparison.Ordinal) ? "ok" : null),
             TimeSpan.FromSeconds(10), "the reclaim decision in the new agent's log");
-        await cluster.WaitForHealthyAsync(Generous);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+        var report = await checker.FinishAsync("every agent killed in turn, back within the TTL");
+        output.WriteLine("FIGURES " + report);
+        Assert.Equal(0, report.AcknowledgedLost);
+        Assert.Equal(0, report.SplitBrainSwitches);
     }
 
     [Fact]
