@@ -72,7 +72,9 @@ public sealed class PlaygroundCluster : IAsyncDisposable
         var random = new Random();
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            var basePort = random.Next(200, 600) * 100;
+            // Below the kernel's ephemeral range (32768 and up by default): a port there can be taken at any moment
+            // as the source port of some outgoing connection, between our check and the server's bind.
+            var basePort = random.Next(110, 320) * 100;
             if (Enumerable.Range(basePort, 40).All(IsFree))
             {
                 return basePort;
