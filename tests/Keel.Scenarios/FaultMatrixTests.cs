@@ -1,3 +1,4 @@
+using Keel.Bench;
 using Keel.Agent.Requests;
 using Keel.Core.Model;
 using Keel.Playground;
@@ -17,7 +18,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
     private async Task<(PlaygroundCluster Cluster, WriteChecker Checker, LeaderRecord Leader)> StartAsync()
     {
         var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
-        var checker = await WriteChecker.StartAsync(cluster);
+        var checker = await WriteChecker.StartAsync(cluster.Bench);
         return (cluster, checker, (await cluster.ViewAsync()).Leader!);
     }
 

@@ -1,3 +1,4 @@
+using Keel.Bench;
 using Keel.Network;
 using Xunit.Abstractions;
 
@@ -25,7 +26,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
     {
         var (cluster, lab) = await StartAsync();
         await using (cluster)
-        await using (var checker = await WriteChecker.StartAsync(cluster))
+        await using (var checker = await WriteChecker.StartAsync(cluster.Bench))
         {
             var leader = (await cluster.ViewAsync()).Leader!;
             var replica = cluster.Spec.Members.First(m => m.Name != leader.Name).Name;
@@ -58,7 +59,7 @@ public sealed class NetworkFaultTests(ITestOutputHelper output)
     {
         var (cluster, lab) = await StartAsync();
         await using (cluster)
-        await using (var checker = await WriteChecker.StartAsync(cluster))
+        await using (var checker = await WriteChecker.StartAsync(cluster.Bench))
         {
             var leader = (await cluster.ViewAsync()).Leader!.Name;
             checker.FaultNow();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Keel.Agent.Store;
+using Keel.Bench;
 using Keel.Core.Model;
 using Keel.Etcd;
 using Keel.MySql;
@@ -19,21 +20,19 @@ public sealed class PlaygroundCluster : IAsyncDisposable
 {
     private readonly ITestOutputHelper _output;
 
-    private PlaygroundCluster(ITestOutputHelper output, PlaygroundLayout layout, PlaygroundRunner runner, PlaygroundSpec spec)
+    private PlaygroundCluster(ITestOutputHelper output, BenchCluster bench)
     {
         _output = output;
-        Layout = layout;
-        Runner = runner;
-        Spec = spec;
-        Etcd = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] });
-        Store = new ClusterStore(Etcd, new KeyLayout(spec.Cluster));
+        Bench = bench;
     }
 
-    public PlaygroundLayout Layout { get; }
-    public PlaygroundRunner Runner { get; }
-    public PlaygroundSpec Spec { get; }
-    public EtcdClient Etcd { get; }
-    public ClusterStore Store { get; }
+    /// <summary>The same cluster as the benchmark sees it (endpoints, etcd view, root access).</summary>
+    public BenchCluster Bench { get; }
+    public PlaygroundLayout Layout => Bench.Layout;
+    public PlaygroundRunner Runner => Bench.Runner;
+    public PlaygroundSpec Spec => Bench.Spec;
+    public EtcdClient Etcd => Bench.Etcd;
+    public ClusterStore Store => Bench.Store;
 
     /// <summary>Short TTL so that lease cases finish quickly; still within the timing rule.</summary>
     public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s", bool isolatedHosts = false)
@@ -63,7 +62,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             throw;
         }
         output.WriteLine(log.ToString());
-        return new PlaygroundCluster(output, layout, runner, spec);
+        return new PlaygroundCluster(output, new BenchCluster(runner, spec));
     }
 
     /// <summary>A base port whose 40 following ports are all free right now.</summary>
@@ -97,65 +96,24 @@ public sealed class PlaygroundCluster : IAsyncDisposable
         }
     }
 
-    public PlaygroundMember Member(string name) => Spec.Members.Single(m => m.Name == name);
+    public PlaygroundMember Member(string name) => Bench.Member(name);
 
-    public MariaDbServer Server(string name) => Runner.Server(Member(name));
+    public MariaDbServer Server(string name) => Bench.Server(name);
 
-    public Task<ClusterView> ViewAsync() => Store.ReadAsync(CancellationToken.None);
+    public Task<ClusterView> ViewAsync() => Bench.ViewAsync();
 
-    public MySqlConnectOptions ReadWrite => App(Spec.ReadWritePort);
+    public MySqlConnectOptions ReadWrite => Bench.ReadWrite;
 
-    public MySqlConnectOptions ReadOnly => App(Spec.ReadOnlyPort);
+    public MySqlConnectOptions ReadOnly => Bench.ReadOnly;
 
-    private MySqlConnectOptions App(int port) => new()
-    {
-        Host = PlaygroundSpec.Host,
-        Port = port,
-        User = Spec.AppUser,
-        Password = Spec.AppPassword,
-        Database = Spec.AppDatabase,
-        ConnectTimeout = TimeSpan.FromSeconds(2),
-        CommandTimeout = TimeSpan.FromSeconds(5),
-    };
+    public Task<MySqlResult> RootQueryAsync(string member, string sql) => Bench.RootQueryAsync(member, sql);
 
-    /// <summary>Runs one statement as root on a member's own socket (bypassing HAProxy and Keel).</summary>
-    public async Task<MySqlResult> RootQueryAsync(string member, string sql)
-    {
-        await using var c = await MySqlConnection.OpenAsync(Server(member).RootOptions(TimeSpan.FromSeconds(10)));
-        return await c.QueryAsync(sql);
-    }
+    public Task<MemberState> WaitForHealthyAsync(TimeSpan timeout) => Bench.WaitForHealthyAsync(timeout);
 
-    public async Task<MemberState> WaitForHealthyAsync(TimeSpan timeout)
-    {
-        await Runner.WaitHealthyAsync(Spec, timeout, CancellationToken.None);
-        var view = await ViewAsync();
-        return view.Members[view.Leader!.Name];
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : class =>
+        Eventually.UntilAsync(probe, timeout, what);
 
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : class
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        Exception? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await probe() is { } value)
-                {
-                    return value;
-                }
-            }
-            catch (Exception ex) when (ex is MySqlException or EtcdException or IOException)
-            {
-                last = ex;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}" + (last is null ? "" : $" (last error: {last.Message})"));
-    }
-
-    public string AgentLog(string member) =>
-        File.Exists(Layout.AgentLog(member)) ? File.ReadAllText(Layout.AgentLog(member)) : "";
+    public string AgentLog(string member) => Bench.AgentLog(member);
 
     public async ValueTask DisposeAsync()
     {
@@ -164,7 +122,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             _output.WriteLine($"---- agent log of {m.Name} ----");
             _output.WriteLine(string.Join('\n', AgentLog(m.Name).Split('\n').TakeLast(80)));
         }
-        Etcd.Dispose();
+        Bench.Dispose();
         await Runner.DownAsync(purge: true, CancellationToken.None);
     }
 }

@@ -1,3 +1,4 @@
+using Keel.Bench;
 using Keel.Core.Gtid;
 using Keel.Core.Model;
 using Keel.MySql;
@@ -50,7 +51,7 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
     public async Task Killed_agents_are_restarted_by_the_supervisor_and_adopt_their_running_servers_without_a_failover()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "10s");
-        await using var checker = await WriteChecker.StartAsync(cluster);
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
         checker.FaultNow();
         var view = await cluster.ViewAsync();
         var leader = view.Leader!;
@@ -83,7 +84,7 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
     public async Task While_etcd_is_down_nobody_is_promoted_and_the_primary_turns_read_only_then_recovers_when_etcd_returns()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
-        await using var checker = await WriteChecker.StartAsync(cluster);
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
         var leaderKey = (await cluster.ViewAsync()).Leader!;
         var etcd = cluster.Runner.Etcd(cluster.Spec);
         checker.FaultNow();

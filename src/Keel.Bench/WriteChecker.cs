@@ -4,7 +4,7 @@ using System.Globalization;
 using Keel.Core.Gtid;
 using Keel.MySql;
 
-namespace Keel.Scenarios;
+namespace Keel.Bench;
 
 /// <summary>What one fault did to the writes, measured by <see cref="WriteChecker"/>.</summary>
 public sealed record FaultReport(
@@ -32,7 +32,7 @@ public sealed record FaultReport(
 /// </summary>
 public sealed class WriteChecker : IAsyncDisposable
 {
-    private readonly PlaygroundCluster _cluster;
+    private readonly BenchCluster _cluster;
     private readonly AckedWriter _writer;
     private readonly ConcurrentQueue<(TimeSpan At, string Member, long Id)> _direct = new();
     private readonly ConcurrentQueue<(TimeSpan At, bool AnyWritable)> _samples = new();
@@ -43,13 +43,13 @@ public sealed class WriteChecker : IAsyncDisposable
     private long _nextDirectId;
     private TimeSpan? _faultAt;
 
-    private WriteChecker(PlaygroundCluster cluster)
+    private WriteChecker(BenchCluster cluster)
     {
         _cluster = cluster;
         _writer = new AckedWriter(cluster.ReadWrite, at => _acks.Enqueue(_clock.Elapsed));
     }
 
-    public static async Task<WriteChecker> StartAsync(PlaygroundCluster cluster, int connections = 4)
+    public static async Task<WriteChecker> StartAsync(BenchCluster cluster, int connections = 4)
     {
         await AckedWriter.CreateTableAsync(cluster.ReadWrite);
         await using (var c = await MySqlConnection.OpenAsync(cluster.ReadWrite))
@@ -63,7 +63,7 @@ public sealed class WriteChecker : IAsyncDisposable
             checker._tasks.Add(checker.DirectWriterAsync(m.Name, checker._stop.Token));
         }
         checker._tasks.Add(checker.SampleAsync(checker._stop.Token));
-        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(checker._writer.Acknowledged.Count > 100 ? "ok" : null),
+        await Eventually.UntilAsync(() => Task.FromResult(checker._writer.Acknowledged.Count > 100 ? "ok" : null),
             TimeSpan.FromSeconds(60), "the write load to get going");
         return checker;
     }
@@ -74,14 +74,12 @@ public sealed class WriteChecker : IAsyncDisposable
     public void FaultNow() => _faultAt = _clock.Elapsed;
 
     public Task WaitForMoreWritesAsync(int count) =>
-        PlaygroundCluster.EventuallyAsync(() => Task.FromResult(_writer.Acknowledged.Count >= count ? "ok" : null), TimeSpan.FromSeconds(90), $"{count} acknowledged writes");
+        Eventually.UntilAsync(() => Task.FromResult(_writer.Acknowledged.Count >= count ? "ok" : null), TimeSpan.FromSeconds(90), $"{count} acknowledged writes");
 
     private async Task DirectWriterAsync(string member, CancellationToken ct)
     {
-        var options = _cluster.ReadWrite with
+        var options = _cluster.Direct(member) with
         {
-            Host = _cluster.Member(member).Address,
-            Port = _cluster.Member(member).MySqlPort,
             ConnectTimeout = TimeSpan.FromSeconds(1),
             CommandTimeout = TimeSpan.FromSeconds(2),
         };
@@ -236,7 +234,7 @@ public sealed class WriteChecker : IAsyncDisposable
             string? last = null;
             try
             {
-                await PlaygroundCluster.EventuallyAsync(async () =>
+                await Eventually.UntilAsync(async () =>
                 {
                     var primaryPos = GtidPosition.Parse((await _cluster.RootQueryAsync(primary, "SELECT @@global.gtid_binlog_pos")).Scalar());
                     var pos = GtidPosition.Parse((await _cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos")).Scalar());

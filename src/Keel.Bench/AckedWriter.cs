@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Keel.MySql;
 
-namespace Keel.Scenarios;
+namespace Keel.Bench;
 
 /// <summary>
 /// A write load that survives failovers: several connections insert rows with unique ids through the read-write
