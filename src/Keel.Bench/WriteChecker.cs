@@ -55,6 +55,9 @@ public sealed class WriteChecker : IAsyncDisposable
         await using (var c = await MySqlConnection.OpenAsync(cluster.ReadWrite))
         {
             await c.QueryAsync("CREATE TABLE IF NOT EXISTS direct_acked (id BIGINT PRIMARY KEY, member VARCHAR(16) NOT NULL)");
+            // Ids start at 1 for every checker: rows of an earlier run would turn its first writes into duplicates.
+            await c.QueryAsync("TRUNCATE TABLE acked");
+            await c.QueryAsync("TRUNCATE TABLE direct_acked");
         }
         var checker = new WriteChecker(cluster);
         checker._tasks.Add(checker._writer.RunAsync(connections, checker._stop.Token));
@@ -69,6 +72,18 @@ public sealed class WriteChecker : IAsyncDisposable
     }
 
     public int Acknowledged => _writer.Acknowledged.Count;
+
+    /// <summary>When the load's clock started: every time below is seconds since then.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Seconds since <see cref="StartedAt"/>.</summary>
+    public double Now => _clock.Elapsed.TotalSeconds;
+
+    public double? FaultAtSeconds => _faultAt?.TotalSeconds;
+
+    public IReadOnlyList<double> AckTimes => _acks.Select(a => a.TotalSeconds).Order().ToList();
+
+    public IReadOnlyList<double> ErrorTimes => _writer.Failures.Select(f => f.At.TotalSeconds).Order().ToList();
 
     /// <summary>Marks the moment the fault is injected; figures are measured from here.</summary>
     public void FaultNow() => _faultAt = _clock.Elapsed;

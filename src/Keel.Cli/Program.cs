@@ -15,4 +15,5 @@ root.Subcommands.Add(RequestCommands.Pause(pause: false));
 root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(SuperviseCommand.Create());
 root.Subcommands.Add(ChaosCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -7,7 +7,14 @@ namespace Keel.Playground;
 /// <summary>One member of the playground: its name, its ports, and, with isolated hosts, its own address and namespace.</summary>
 public sealed record PlaygroundMember(string Name, int ServerId, int MySqlPort, int ApiPort)
 {
-    public string Address { get; init; } = PlaygroundSpec.Host;
+    private readonly string? _address;
+
+    /// <summary>Where the member listens; 127.0.0.1 unless it runs in its own namespace (and in specs saved before isolated hosts existed).</summary>
+    public string Address
+    {
+        get => _address ?? PlaygroundSpec.Host;
+        init => _address = value;
+    }
 
     /// <summary>The network namespace the member's agent and server run in; null on plain loopback.</summary>
     public string? Namespace { get; init; }

@@ -1,0 +1,8 @@
+namespace Keel.Bench.Sysbench;
+
+/// <summary>The server and schema sysbench connects to (TCP only: the bench measures the client path).</summary>
+public sealed record SysbenchTarget(string Host, int Port, string User, string Password, string Database)
+{
+    /// <summary>"user@host:port/db"; never the password, because targets end up in exception messages and logs.</summary>
+    public override string ToString() => $"{User}@{Host}:{Port}/{Database}";
+}
