@@ -65,6 +65,42 @@ internal static class BenchCommand
             }
         });
         bench.Subcommands.Add(ha);
+        bench.Subcommands.Add(Steady());
         return bench;
+    }
+
+    private static Command Steady()
+    {
+        var home = CommonOptions.Home();
+        var seconds = new Option<int>("--seconds") { Description = "length of each sysbench phase", DefaultValueFactory = _ => 20 };
+        var threads = new Option<int>("--threads") { Description = "sysbench threads", DefaultValueFactory = _ => 4 };
+        var output = new Option<string?>("--out") { Description = "directory for report.md and report.json (default: HOME/bench/steady-<time>)" };
+        var cmd = new Command("steady", "The cost of the HA path: through the read-write endpoint vs direct, semi-sync on vs off") { home, seconds, threads, output };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var runner = new PlaygroundRunner(PlaygroundLayout.Resolve(parse.GetValue(home)), TextWriter.Null);
+            if (runner.LoadSpec() is not { } spec)
+            {
+                await Console.Error.WriteLineAsync($"keel bench steady: no playground in {runner.Layout.Home} (run `keel up` first)");
+                return 2;
+            }
+            var dir = parse.GetValue(output) ?? Path.Combine(runner.Layout.Home, "bench", "steady-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            using var cluster = new BenchCluster(runner, spec);
+            try
+            {
+                var report = await new SteadyBenchmark(cluster, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(seconds))), Math.Max(1, parse.GetValue(threads)),
+                    line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}")).RunAsync(ct);
+                var files = ReportFiles.WriteAll(report, dir);
+                Console.WriteLine();
+                Console.WriteLine(File.ReadAllText(files.First(f => f.EndsWith(".md", StringComparison.Ordinal))));
+                return 0;
+            }
+            catch (Exception ex) when (ex is Keel.Bench.Sysbench.SysbenchException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"keel bench steady: {ex.Message}");
+                return 1;
+            }
+        });
+        return cmd;
     }
 }

@@ -13,34 +13,6 @@ namespace Keel.Scenarios;
 /// <summary>Bad input and faults at start: a clear message, a non-zero exit, nothing lost.</summary>
 public sealed class BadInputTests
 {
-    private static async Task<(int Code, string StdErr, string StdOut)> RunKeelAsync(TimeSpan timeout, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "keel.dll"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await p.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"keel {string.Join(' ', args)} did not exit within {timeout.TotalSeconds} s");
-        }
-        return (p.ExitCode, await stderr, await stdout);
-    }
-
     private static string AgentYaml(string dir, int etcdPort, string extra = "") => $"""
         cluster: bad
         member:
@@ -96,7 +68,7 @@ public sealed class BadInputTests
         {
             var file = Path.Combine(dir, "agent.yaml");
             await File.WriteAllTextAsync(file, AgentYaml(dir, 1).Replace("server_id: 1", "server_id: one", StringComparison.Ordinal));
-            var (code, stderr, _) = await RunKeelAsync(TimeSpan.FromSeconds(60), "agent", "--config", file);
+            var (code, stderr, _) = await KeelProcess.RunAsync(TimeSpan.FromSeconds(60), "agent", "--config", file);
             Assert.Equal(2, code);
             Assert.Contains($"{file}: invalid configuration", stderr, StringComparison.Ordinal);
             Assert.Contains("field 'member.server_id' (line 6): must be a whole number", stderr, StringComparison.Ordinal);
@@ -116,7 +88,7 @@ public sealed class BadInputTests
             var file = Path.Combine(dir, "agent.yaml");
             var port = TestPaths.FreePort();
             await File.WriteAllTextAsync(file, AgentYaml(dir, port));
-            var (code, stderr, _) = await RunKeelAsync(TimeSpan.FromSeconds(60), "agent", "--config", file);
+            var (code, stderr, _) = await KeelProcess.RunAsync(TimeSpan.FromSeconds(60), "agent", "--config", file);
             Assert.Equal(3, code);
             Assert.Contains($"etcd is unreachable at http://127.0.0.1:{port}/", stderr, StringComparison.Ordinal);
             Assert.False(Directory.Exists(Path.Combine(dir, "data", "mysql")), "no server may be set up without etcd");
@@ -138,12 +110,7 @@ public sealed class BadInputTests
             await etcd.StartAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
             var file = Path.Combine(dir, "agent.yaml");
             await File.WriteAllTextAsync(file, AgentYaml(dir, etcd.ClientUrl.Port, "  mariadb_settings:\n    no_such_option: 1"));
-            var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "keel.dll"), "agent", "--config", file })
-            {
-                psi.ArgumentList.Add(a);
-            }
-            agent = Process.Start(psi)!;
+            agent = Process.Start(KeelProcess.StartInfo("agent", "--config", file))!;
             _ = agent.StandardOutput.ReadToEndAsync();
             _ = agent.StandardError.ReadToEndAsync();
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -12,23 +11,10 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);
         var dir = Path.Combine(cluster.Layout.Home, "bench-out");
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "keel.dll"), "bench", "ha", "--quick", "--home", cluster.Layout.Home, "--out", dir })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(8));
-        await p.WaitForExitAsync(cts.Token);
-        output.WriteLine(await stdout);
-        output.WriteLine(await stderr);
-        Assert.Equal(0, p.ExitCode);
+        var (code, stderr, stdout) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(8), "bench", "ha", "--quick", "--home", cluster.Layout.Home, "--out", dir);
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        Assert.Equal(0, code);
 
         Assert.True(File.Exists(Path.Combine(dir, "report.md")), "report.md is missing");
         Assert.Equal(2, Directory.GetFiles(dir, "*.svg").Length);
@@ -37,5 +23,21 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.Equal(2, runs.Count);
         Assert.All(runs, r => Assert.Equal(0, r.GetProperty("acknowledged_lost").GetInt32()));
         Assert.All(runs, r => Assert.True(r.GetProperty("acknowledged_writes").GetInt32() > 0));
+    }
+
+    [Fact]
+    public async Task Bench_steady_measures_the_ha_path_and_semi_sync_as_ratios_and_leaves_semi_sync_on()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        var dir = Path.Combine(cluster.Layout.Home, "steady-out");
+        var (code, stderr, stdout) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(5), "bench", "steady", "--seconds", "2", "--home", cluster.Layout.Home, "--out", dir);
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        Assert.Equal(0, code);
+        var md = await File.ReadAllTextAsync(Path.Combine(dir, "report.md"));
+        Assert.Contains("HA path keeps", md, StringComparison.Ordinal);
+        Assert.Contains("semi-sync on keeps", md, StringComparison.Ordinal);
+        var primary = (await cluster.ViewAsync()).Leader!.Name;
+        Assert.Equal("1", (await cluster.RootQueryAsync(primary, "SELECT @@global.rpl_semi_sync_master_enabled")).Scalar());
     }
 }
