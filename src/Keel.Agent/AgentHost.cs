@@ -64,8 +64,8 @@ public static class AgentHost
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["rpl_semi_sync_master_enabled"] = "OFF",
-            // Parallel apply (slave_parallel_threads > 0) would shorten promotions, but under the fault tests its workers
-            // stalled in "Commit" for minutes on 10.11 (seen several times): serial apply until that is understood.
+            ["slave_parallel_threads"] = "4",
+            ["slave_parallel_mode"] = "optimistic",
         };
         foreach (var (k, v) in configured)
         {

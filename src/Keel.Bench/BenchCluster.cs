@@ -1,72 +1,133 @@
 using Keel.Agent.Store;
+using Keel.Bench.Faults;
+using Keel.Bench.Sysbench;
 using Keel.Core.Model;
 using Keel.Etcd;
 using Keel.MySql;
-using Keel.MySql.Server;
-using Keel.Playground;
 
 namespace Keel.Bench;
 
-/// <summary>
-/// A running playground as the benchmark and the scenario tests see it: its etcd view, its endpoints, and root
-/// access to every member's server over the unix socket (which works across the isolated hosts' namespaces).
-/// </summary>
-public sealed class BenchCluster : IDisposable
+/// <summary>The application account the benchmark writes with.</summary>
+public sealed record BenchAccount(string User, string Password, string Database);
+
+/// <summary>A host and port.</summary>
+public sealed record BenchEndpoint(string Host, int Port)
 {
-    public BenchCluster(PlaygroundRunner runner, PlaygroundSpec spec)
+    /// <summary>Reads HOST:PORT; null when it is not one.</summary>
+    public static BenchEndpoint? Parse(string text)
     {
-        Runner = runner;
-        Spec = spec;
-        Etcd = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] });
-        Store = new ClusterStore(Etcd, new KeyLayout(spec.Cluster));
+        var colon = text.LastIndexOf(':');
+        return colon > 0 && int.TryParse(text[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+            ? new BenchEndpoint(text[..colon], port)
+            : null;
     }
 
-    public PlaygroundRunner Runner { get; }
-    public PlaygroundSpec Spec { get; }
+    public override string ToString() => $"{Host}:{Port}";
+}
+
+/// <summary>
+/// A Keel cluster as the benchmark and the scenario tests see it: its etcd view, its read-write endpoint, an
+/// administrative connection to every member, the agents' decisions, and a way to hurt members. The playground
+/// (<see cref="PlaygroundBenchCluster"/>) and any other cluster (<see cref="RemoteBenchCluster"/>) differ only there.
+/// </summary>
+public abstract class BenchCluster : IDisposable
+{
+    protected BenchCluster(IReadOnlyList<Uri> etcd, string cluster, BenchAccount app)
+    {
+        Etcd = new EtcdClient(new EtcdClientOptions { Endpoints = etcd });
+        Store = new ClusterStore(Etcd, new KeyLayout(cluster));
+        ClusterName = cluster;
+        App = app;
+    }
+
     public EtcdClient Etcd { get; }
     public ClusterStore Store { get; }
-    public PlaygroundLayout Layout => Runner.Layout;
+    public string ClusterName { get; }
+    public BenchAccount App { get; }
 
-    public PlaygroundMember Member(string name) => Spec.Members.Single(m => m.Name == name);
+    /// <summary>The members the benchmark expects to see healthy between faults.</summary>
+    public abstract IReadOnlyList<string> MemberNames { get; }
 
-    public MariaDbServer Server(string name) => Runner.Server(Member(name));
+    public abstract BenchEndpoint ReadWriteEndpoint { get; }
+
+    /// <summary>A member's MySQL address, bypassing the proxy.</summary>
+    public abstract BenchEndpoint MemberEndpoint(string member);
+
+    /// <summary>An administrative connection to one member (read_only, GTID positions, the checker's tables).</summary>
+    public abstract MySqlConnectOptions Admin(string member, TimeSpan timeout);
+
+    public abstract IFaultInjector Faults { get; }
+
+    /// <summary>The cluster as messages name it.</summary>
+    public virtual string Description => $"cluster {ClusterName}";
+
+    /// <summary>The agents' decision lines at or after <paramref name="since"/>, from every member that answers.</summary>
+    public abstract Task<IReadOnlyList<AgentLogMarks.LogLine>> DecisionsAsync(DateTimeOffset since, CancellationToken ct);
 
     public Task<ClusterView> ViewAsync() => Store.ReadAsync(CancellationToken.None);
 
-    public MySqlConnectOptions ReadWrite => App(PlaygroundSpec.Host, Spec.ReadWritePort);
+    public MySqlConnectOptions ReadWrite => AppOptions(ReadWriteEndpoint);
 
-    public MySqlConnectOptions ReadOnly => App(PlaygroundSpec.Host, Spec.ReadOnlyPort);
+    /// <summary>The application user straight to one member, bypassing the proxy.</summary>
+    public MySqlConnectOptions Direct(string member) => AppOptions(MemberEndpoint(member));
 
-    /// <summary>The application user straight to one member, bypassing HAProxy.</summary>
-    public MySqlConnectOptions Direct(string member) => App(Member(member).Address, Member(member).MySqlPort);
+    public SysbenchTarget SysbenchTarget => new(ReadWriteEndpoint.Host, ReadWriteEndpoint.Port, App.User, App.Password, App.Database);
 
-    private MySqlConnectOptions App(string host, int port) => new()
+    private MySqlConnectOptions AppOptions(BenchEndpoint endpoint) => new()
     {
-        Host = host,
-        Port = port,
-        User = Spec.AppUser,
-        Password = Spec.AppPassword,
-        Database = Spec.AppDatabase,
+        Host = endpoint.Host,
+        Port = endpoint.Port,
+        User = App.User,
+        Password = App.Password,
+        Database = App.Database,
         ConnectTimeout = TimeSpan.FromSeconds(2),
         CommandTimeout = TimeSpan.FromSeconds(5),
     };
 
-    /// <summary>Runs one statement as root on a member's own socket (bypassing HAProxy and Keel).</summary>
+    /// <summary>Runs one statement on a member with the administrative connection (bypassing the proxy and Keel).</summary>
     public async Task<MySqlResult> RootQueryAsync(string member, string sql)
     {
-        await using var c = await MySqlConnection.OpenAsync(Server(member).RootOptions(TimeSpan.FromSeconds(10)));
+        await using var c = await MySqlConnection.OpenAsync(Admin(member, TimeSpan.FromSeconds(10)));
         return await c.QueryAsync(sql);
     }
 
-    public async Task<MemberState> WaitForHealthyAsync(TimeSpan timeout)
+    /// <summary>Waits until a writable primary leads and every other member streams from it; returns the primary.</summary>
+    public virtual async Task<MemberState> WaitForHealthyAsync(TimeSpan timeout)
     {
-        await Runner.WaitHealthyAsync(Spec, timeout, CancellationToken.None);
-        var view = await ViewAsync();
-        return view.Members[view.Leader!.Name];
+        var deadline = DateTime.UtcNow + timeout;
+        var state = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var view = await ViewAsync();
+                var problem = ClusterHealth.Problem(view, MemberNames);
+                if (problem is null)
+                {
+                    return view.Members[view.Leader!.Name];
+                }
+                state = problem;
+            }
+            catch (EtcdException ex)
+            {
+                state = $"etcd: {ex.Message}";
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{Description} did not become healthy within {timeout.TotalSeconds:0} s ({state})");
     }
 
-    public string AgentLog(string member) =>
-        File.Exists(Layout.AgentLog(member)) ? File.ReadAllText(Layout.AgentLog(member)) : "";
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
 
-    public void Dispose() => Etcd.Dispose();
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Etcd.Dispose();
+        }
+    }
 }

@@ -1,20 +1,23 @@
 using Keel.Agent.Requests;
+using Keel.Bench.Faults;
 using Keel.Core.Model;
-using Keel.Network;
-using Keel.Playground;
 
 namespace Keel.Bench;
 
-/// <summary>What a fault case does to the cluster and how to tell that it is over.</summary>
+/// <summary>What a fault case does to the cluster, which fault actions it needs, and how to tell that it is over.</summary>
 public sealed record FaultCase(
     string Name,
     string Load,
     bool ExpectsFailover,
-    bool NeedsIsolatedHosts,
+    IReadOnlyList<FaultAction> Needs,
     Func<FaultContext, Task> Inject,
     Func<FaultContext, Task> Recover)
 {
     public string Slug => new string(Name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Replace("--", "-", StringComparison.Ordinal).Trim('-');
+
+    /// <summary>Null when <paramref name="faults"/> can run every action this case needs, else why not.</summary>
+    public string? CannotRunWith(IFaultInjector faults) =>
+        Needs.Select(faults.CannotRun).FirstOrDefault(why => why is not null) is { } why ? $"{Name}: {why}" : null;
 }
 
 /// <summary>The cluster as it was just before the fault, handed to a case's steps.</summary>
@@ -22,36 +25,31 @@ public sealed record FaultContext(BenchCluster Cluster, ClusterView Before, stri
 {
     public MemberState PrimaryState => Before.Members[Primary];
     public MemberState ReplicaState => Before.Members[Replica];
+
+    public Task RunAsync(FaultAction action, MemberState member) => Cluster.Faults.RunAsync(action, member, Ct);
 }
 
 /// <summary>The fault cases of the seed reports and the fault matrix.</summary>
 public static class FaultCases
 {
-    private const int SigKill = 9;
-    private const int SigStop = 19;
-    private const int SigCont = 18;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
 
     public static IReadOnlyList<FaultCase> All { get; } =
     [
-        new("primary mariadbd kill -9", "read-write", true, false,
-            c => Task.Run(() => c.Cluster.Server(c.Primary).Kill()),
+        new("primary mariadbd kill -9", "read-write", true, [FaultAction.KillServer],
+            c => c.RunAsync(FaultAction.KillServer, c.PrimaryState),
             c => NewPrimaryAsync(c)),
-        new("replica mariadbd kill -9", "read-write", false, false,
-            c => Task.Run(() => c.Cluster.Server(c.Replica).Kill()),
+        new("replica mariadbd kill -9", "read-write", false, [FaultAction.KillServer],
+            c => c.RunAsync(FaultAction.KillServer, c.ReplicaState),
             c => StreamingAgainAsync(c, c.Replica, newServer: true)),
-        new("replica agent kill", "read-write", false, false,
-            c => Signal(c.ReplicaState.AgentPid, SigKill),
+        new("replica agent kill", "read-write", false, [FaultAction.KillAgent],
+            c => c.RunAsync(FaultAction.KillAgent, c.ReplicaState),
             c => AgentBackAsync(c, c.Replica)),
-        new("primary agent kill", "read-write", false, false,
-            c => Signal(c.PrimaryState.AgentPid, SigKill),
+        new("primary agent kill", "read-write", false, [FaultAction.KillAgent],
+            c => c.RunAsync(FaultAction.KillAgent, c.PrimaryState),
             c => AgentBackAsync(c, c.Primary)),
-        new("primary agent + mariadbd paused past the TTL", "read-write", true, false,
-            async c =>
-            {
-                await Signal(c.PrimaryState.AgentPid, SigStop);
-                await Signal(c.PrimaryState.ServerPid, SigStop);
-            },
+        new("primary agent + mariadbd paused past the TTL", "read-write", true, [FaultAction.Pause, FaultAction.Resume],
+            c => c.RunAsync(FaultAction.Pause, c.PrimaryState),
             async c =>
             {
                 try
@@ -60,31 +58,19 @@ public static class FaultCases
                 }
                 finally
                 {
-                    await Signal(c.PrimaryState.ServerPid, SigCont);
-                    await Signal(c.PrimaryState.AgentPid, SigCont);
+                    await c.RunAsync(FaultAction.Resume, c.PrimaryState);
                 }
             }),
-        new("replica NIC down", "read-write", false, true,
-            async c =>
-            {
-                await using var lab = await OpenLabAsync(c);
-                await lab.NicDownAsync(c.Replica, c.Ct);
-            },
+        new("replica NIC down", "read-write", false, [FaultAction.NicDown, FaultAction.NicUp],
+            c => c.RunAsync(FaultAction.NicDown, c.ReplicaState),
             async c =>
             {
                 await Eventually.UntilAsync(async () => (await c.Cluster.ViewAsync()).Members.ContainsKey(c.Replica) ? null : "gone", Wait, $"{c.Replica}'s member key to expire");
-                await using (var lab = await OpenLabAsync(c))
-                {
-                    await lab.NicUpAsync(c.Replica, c.Ct);
-                }
+                await c.RunAsync(FaultAction.NicUp, c.ReplicaState);
                 await StreamingAgainAsync(c, c.Replica, newServer: false);
             }),
-        new("primary NIC down", "read-write", true, true,
-            async c =>
-            {
-                await using var lab = await OpenLabAsync(c);
-                await lab.NicDownAsync(c.Primary, c.Ct);
-            },
+        new("primary NIC down", "read-write", true, [FaultAction.NicDown, FaultAction.NicUp],
+            c => c.RunAsync(FaultAction.NicDown, c.PrimaryState),
             async c =>
             {
                 try
@@ -93,11 +79,10 @@ public static class FaultCases
                 }
                 finally
                 {
-                    await using var lab = await OpenLabAsync(c);
-                    await lab.NicUpAsync(c.Primary, c.Ct);
+                    await c.RunAsync(FaultAction.NicUp, c.PrimaryState);
                 }
             }),
-        new("planned switchover", "read-write", true, false,
+        new("planned switchover", "read-write", true, [],
             async c =>
             {
                 var plan = await new OperatorRequests(c.Cluster.Store, TimeProvider.System).SwitchoverAsync(c.Replica, 60, c.Ct);
@@ -111,22 +96,6 @@ public static class FaultCases
 
     /// <summary>The cases of `keel bench ha --quick`.</summary>
     public static IReadOnlyList<string> Quick { get; } = ["primary mariadbd kill -9", "planned switchover"];
-
-    private static Task Signal(int? pid, int signal)
-    {
-        if (pid is { } p)
-        {
-            ProcessTools.Signal(p, signal);
-        }
-        return Task.CompletedTask;
-    }
-
-    private static async Task<NetworkLab> OpenLabAsync(FaultContext c)
-    {
-        var lab = await NetworkLab.OpenAsync(c.Cluster.Spec.LabRunId ?? throw new InvalidOperationException("the playground has no isolated hosts"), c.Ct);
-        lab.Detach(); // the playground owns it; `keel down` deletes it
-        return lab;
-    }
 
     private static Task<string> NewPrimaryAsync(FaultContext c) =>
         Eventually.UntilAsync(async () =>

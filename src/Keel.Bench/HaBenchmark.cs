@@ -34,13 +34,13 @@ public sealed class HaBenchmark
     {
         var started = DateTimeOffset.UtcNow;
         var cases = FaultCases.All.Where(c => _options.Cases.Contains(c.Name)).ToList();
-        var skipped = cases.Where(c => c.NeedsIsolatedHosts && !_cluster.Spec.IsolatedHosts).Select(c => c.Name).ToList();
-        if (skipped.Count > 0)
+        var cannot = cases.Select(c => c.CannotRunWith(_cluster.Faults)).OfType<string>().ToList();
+        if (cannot.Count > 0)
         {
-            throw new InvalidOperationException($"{string.Join(", ", skipped)} need a playground started with `keel up --isolated-hosts`");
+            throw new InvalidOperationException($"cannot run {string.Join("; ", cannot)}");
         }
         var sysbench = new SysbenchRunner();
-        var target = new SysbenchTarget(Keel.Playground.PlaygroundSpec.Host, _cluster.Spec.ReadWritePort, _cluster.Spec.AppUser, _cluster.Spec.AppPassword, _cluster.Spec.AppDatabase);
+        var target = _cluster.SysbenchTarget;
         if (_options.Sysbench)
         {
             await _cluster.WaitForHealthyAsync(Healthy);
@@ -90,7 +90,7 @@ public sealed class HaBenchmark
             rejoin = await RejoinAsync(affected, faultAt);
             await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
             report = await checker.FinishAsync(fault.Name);
-            var lines = _cluster.Spec.Members.SelectMany(m => AgentLogMarks.Parse(_cluster.AgentLog(m.Name))).ToList();
+            var lines = await _cluster.DecisionsAsync(checker.StartedAt, ct);
             var marks = AgentLogMarks.Marks(lines, checker.StartedAt, faultAt.AddSeconds(-1), DateTimeOffset.UtcNow);
             timeline = new Timeline(checker.FaultAtSeconds ?? 0, checker.AckTimes, checker.ErrorTimes, marks);
             var detected = AgentLogMarks.Detected(lines, faultAt);

@@ -1,5 +1,4 @@
 using Keel.Bench.Sysbench;
-using Keel.Playground;
 
 namespace Keel.Bench;
 
@@ -26,9 +25,8 @@ public sealed class SteadyBenchmark
     {
         var started = DateTimeOffset.UtcNow;
         var primary = (await _cluster.WaitForHealthyAsync(TimeSpan.FromSeconds(180))).Name;
-        var spec = _cluster.Spec;
-        var endpoint = new SysbenchTarget(PlaygroundSpec.Host, spec.ReadWritePort, spec.AppUser, spec.AppPassword, spec.AppDatabase);
-        var direct = endpoint with { Host = _cluster.Member(primary).Address, Port = _cluster.Member(primary).MySqlPort };
+        var endpoint = _cluster.SysbenchTarget;
+        var direct = endpoint with { Host = _cluster.MemberEndpoint(primary).Host, Port = _cluster.MemberEndpoint(primary).Port };
         var sysbench = new SysbenchRunner();
         _progress("preparing sysbench tables");
         await sysbench.CleanupAsync(endpoint, 2, ct);

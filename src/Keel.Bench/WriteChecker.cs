@@ -61,9 +61,9 @@ public sealed class WriteChecker : IAsyncDisposable
         }
         var checker = new WriteChecker(cluster);
         checker._tasks.Add(checker._writer.RunAsync(connections, checker._stop.Token));
-        foreach (var m in cluster.Spec.Members)
+        foreach (var m in cluster.MemberNames)
         {
-            checker._tasks.Add(checker.DirectWriterAsync(m.Name, checker._stop.Token));
+            checker._tasks.Add(checker.DirectWriterAsync(m, checker._stop.Token));
         }
         checker._tasks.Add(checker.SampleAsync(checker._stop.Token));
         await Eventually.UntilAsync(() => Task.FromResult(checker._writer.Acknowledged.Count > 100 ? "ok" : null),
@@ -141,11 +141,11 @@ public sealed class WriteChecker : IAsyncDisposable
         while (!ct.IsCancellationRequested)
         {
             var any = false;
-            foreach (var m in _cluster.Spec.Members)
+            foreach (var m in _cluster.MemberNames)
             {
                 try
                 {
-                    await using var c = await MySqlConnection.OpenAsync(_cluster.Server(m.Name).RootOptions(TimeSpan.FromMilliseconds(300)) with { ConnectTimeout = TimeSpan.FromMilliseconds(300) }, ct);
+                    await using var c = await MySqlConnection.OpenAsync(_cluster.Admin(m, TimeSpan.FromMilliseconds(300)), ct);
                     any |= (await c.QueryAsync("SELECT @@global.read_only", ct)).Scalar() == "0";
                 }
                 catch (MySqlException)
@@ -243,7 +243,7 @@ public sealed class WriteChecker : IAsyncDisposable
         var expected = _writer.Acknowledged.ToHashSet();
         var expectedDirect = _direct.Select(d => d.Id).ToHashSet();
         var lost = 0;
-        foreach (var m in _cluster.Spec.Members)
+        foreach (var m in _cluster.MemberNames)
         {
             // The primary is re-read each time: a write cancelled on the client side may still commit on the server.
             string? last = null;
@@ -252,18 +252,18 @@ public sealed class WriteChecker : IAsyncDisposable
                 await Eventually.UntilAsync(async () =>
                 {
                     var primaryPos = GtidPosition.Parse((await _cluster.RootQueryAsync(primary, "SELECT @@global.gtid_binlog_pos")).Scalar());
-                    var pos = GtidPosition.Parse((await _cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos")).Scalar());
-                    last = $"{primary} at {primaryPos}, {m.Name} at {pos}";
+                    var pos = GtidPosition.Parse((await _cluster.RootQueryAsync(m, "SELECT @@global.gtid_binlog_pos")).Scalar());
+                    last = $"{primary} at {primaryPos}, {m} at {pos}";
                     return pos.CompareWith(primaryPos) == GtidOrder.Equal ? "ok" : null;
-                }, TimeSpan.FromSeconds(60), $"{m.Name} to reach the primary's GTID position with no errant transactions");
+                }, TimeSpan.FromSeconds(60), $"{m} to reach the primary's GTID position with no errant transactions");
             }
             catch (TimeoutException ex)
             {
                 throw new TimeoutException($"{ex.Message}: {last}; {await DescribePositionsAsync()}", ex);
             }
-            var db = _cluster.Spec.AppDatabase;
-            var rows = (await _cluster.RootQueryAsync(m.Name, $"SELECT id FROM {db}.acked")).Rows.Select(r => long.Parse(r[0]!, CultureInfo.InvariantCulture)).ToHashSet();
-            var direct = (await _cluster.RootQueryAsync(m.Name, $"SELECT id FROM {db}.direct_acked")).Rows.Select(r => long.Parse(r[0]!, CultureInfo.InvariantCulture)).ToHashSet();
+            var db = _cluster.App.Database;
+            var rows = (await _cluster.RootQueryAsync(m, $"SELECT id FROM {db}.acked")).Rows.Select(r => long.Parse(r[0]!, CultureInfo.InvariantCulture)).ToHashSet();
+            var direct = (await _cluster.RootQueryAsync(m, $"SELECT id FROM {db}.direct_acked")).Rows.Select(r => long.Parse(r[0]!, CultureInfo.InvariantCulture)).ToHashSet();
             lost = Math.Max(lost, expected.Except(rows).Count() + expectedDirect.Except(direct).Count());
         }
         return lost;
@@ -272,25 +272,25 @@ public sealed class WriteChecker : IAsyncDisposable
     private async Task<string> DescribePositionsAsync()
     {
         var parts = new List<string>();
-        foreach (var m in _cluster.Spec.Members)
+        foreach (var m in _cluster.MemberNames)
         {
             try
             {
-                var r = await _cluster.RootQueryAsync(m.Name, "SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos, @@global.read_only");
-                var threads = await _cluster.RootQueryAsync(m.Name, "SELECT CONCAT(USER, '/', COMMAND, '/', IFNULL(STATE, ''), '/', LEFT(IFNULL(INFO, ''), 40)) FROM information_schema.PROCESSLIST WHERE USER = 'system user'");
-                var semi = await _cluster.RootQueryAsync(m.Name, "SELECT @@global.rpl_semi_sync_master_enabled, @@global.slave_parallel_threads");
-                var slave = await _cluster.RootQueryAsync(m.Name, "SHOW SLAVE STATUS");
+                var r = await _cluster.RootQueryAsync(m, "SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos, @@global.read_only");
+                var threads = await _cluster.RootQueryAsync(m, "SELECT CONCAT(USER, '/', COMMAND, '/', IFNULL(STATE, ''), '/', LEFT(IFNULL(INFO, ''), 40)) FROM information_schema.PROCESSLIST WHERE USER = 'system user'");
+                var semi = await _cluster.RootQueryAsync(m, "SELECT @@global.rpl_semi_sync_master_enabled, @@global.slave_parallel_threads");
+                var slave = await _cluster.RootQueryAsync(m, "SHOW SLAVE STATUS");
                 if (slave.Rows.Count > 0)
                 {
                     var row = slave.Rows[0];
-                    parts.Add($"{m.Name} replication: {row["Master_Port"]} io={row["Slave_IO_Running"]} ({row["Slave_IO_State"]}; {row["Last_IO_Error"]}) sql={row["Slave_SQL_Running"]} ({row["Slave_SQL_Running_State"]}; {row["Last_SQL_Error"]}) io_pos={row["Gtid_IO_Pos"]}");
+                    parts.Add($"{m} replication: {row["Master_Port"]} io={row["Slave_IO_Running"]} ({row["Slave_IO_State"]}; {row["Last_IO_Error"]}) sql={row["Slave_SQL_Running"]} ({row["Slave_SQL_Running_State"]}; {row["Last_SQL_Error"]}) io_pos={row["Gtid_IO_Pos"]}");
                 }
-                parts.Add($"{m.Name}: binlog {r.Rows[0][0]}, slave {r.Rows[0][1]}, read_only {r.Rows[0][2]}, semi-sync source {semi.Rows[0][0]}, " +
+                parts.Add($"{m}: binlog {r.Rows[0][0]}, slave {r.Rows[0][1]}, read_only {r.Rows[0][2]}, semi-sync source {semi.Rows[0][0]}, " +
                     $"threads [{string.Join(" | ", threads.Rows.Select(t => t[0]))}]");
             }
             catch (MySqlException ex)
             {
-                parts.Add($"{m.Name}: {ex.Message}");
+                parts.Add($"{m}: {ex.Message}");
             }
         }
         return string.Join("; ", parts);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Keel.Bench;
 using Keel.Bench.Reports;
-using Keel.Playground;
 
 namespace Keel.Cli;
 
@@ -12,33 +11,43 @@ internal static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Benchmarks");
-        var home = CommonOptions.Home();
+        var target = new BenchTargetOptions();
         var quick = new Option<bool>("--quick") { Description = "one repetition of a few cases (the test suite's smoke run)" };
         var reps = new Option<int>("--repetitions", "-n") { Description = "repetitions of each case", DefaultValueFactory = _ => 5 };
-        var cases = new Option<string?>("--cases") { Description = "comma-separated case names (default: every case this playground can run)" };
-        var output = new Option<string?>("--out") { Description = "directory for report.md, report.json and the SVG timelines (default: HOME/bench/<time>)" };
+        var cases = new Option<string?>("--cases") { Description = "comma-separated case names (default: every case the target can run)" };
+        var output = new Option<string?>("--out") { Description = "directory for report.md, report.json and the SVG timelines (default: HOME/bench/<time>, or ./keel-bench-<time> with --etcd)" };
         var noSysbench = new Option<bool>("--no-sysbench") { Description = "skip the sysbench phases between faults" };
         var sysbenchSeconds = new Option<int>("--sysbench-seconds") { Description = "length of each sysbench phase", DefaultValueFactory = _ => 10 };
         var ha = new Command("ha", "Measure every fault case under load: time to a writable primary, write-unavailability, lost writes")
-            { home, quick, reps, cases, output, noSysbench, sysbenchSeconds };
+            { quick, reps, cases, output, noSysbench, sysbenchSeconds };
+        foreach (var o in target.All)
+        {
+            ha.Options.Add(o);
+        }
         ha.SetAction(async (parse, ct) =>
         {
-            var runner = new PlaygroundRunner(PlaygroundLayout.Resolve(parse.GetValue(home)), TextWriter.Null);
-            var spec = runner.LoadSpec();
-            if (spec is null)
+            var (resolved, error) = await target.ResolveAsync(parse, ct);
+            if (resolved is null)
             {
-                await Console.Error.WriteLineAsync($"keel bench ha: no playground in {runner.Layout.Home} (run `keel up` first)");
+                await Console.Error.WriteLineAsync($"keel bench ha: {error}");
                 return 2;
             }
+            using var cluster = resolved;
             var isQuick = parse.GetValue(quick);
             var names = parse.GetValue(cases) is { } list
                 ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
                 : isQuick ? FaultCases.Quick.ToList()
-                : FaultCases.All.Where(c => spec.IsolatedHosts || !c.NeedsIsolatedHosts).Select(c => c.Name).ToList();
+                : FaultCases.All.Where(c => c.CannotRunWith(cluster.Faults) is null).Select(c => c.Name).ToList();
             var unknown = names.Where(n => FaultCases.All.All(c => c.Name != n)).ToList();
             if (unknown.Count > 0)
             {
                 await Console.Error.WriteLineAsync($"keel bench ha: unknown case(s) {string.Join(", ", unknown)}; cases: {string.Join(", ", FaultCases.All.Select(c => c.Name))}");
+                return 2;
+            }
+            var cannot = FaultCases.All.Where(c => names.Contains(c.Name)).Select(c => c.CannotRunWith(cluster.Faults)).OfType<string>().ToList();
+            if (cannot.Count > 0)
+            {
+                await Console.Error.WriteLineAsync($"keel bench ha: cannot run {string.Join("; ", cannot)}");
                 return 2;
             }
             var options = new BenchOptions(
@@ -47,8 +56,7 @@ internal static class BenchCommand
                 !parse.GetValue(noSysbench),
                 TimeSpan.FromSeconds(isQuick ? 3 : Math.Max(1, parse.GetValue(sysbenchSeconds))),
                 SysbenchThreads: 4);
-            var dir = parse.GetValue(output) ?? Path.Combine(runner.Layout.Home, "bench", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            using var cluster = new BenchCluster(runner, spec);
+            var dir = parse.GetValue(output) ?? DefaultOutput(cluster, "");
             try
             {
                 var report = await new HaBenchmark(cluster, options, line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}")).RunAsync(ct);
@@ -58,7 +66,7 @@ internal static class BenchCommand
                 Console.WriteLine($"report: {string.Join(", ", files.Where(f => !f.EndsWith(".svg", StringComparison.Ordinal)))} and {files.Count(f => f.EndsWith(".svg", StringComparison.Ordinal))} SVG timelines in {dir}");
                 return report.Runs.Any(r => r.AcknowledgedLost > 0 || r.SplitBrainWindows > 0) ? 1 : 0;
             }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or Keel.MySql.MySqlException)
             {
                 await Console.Error.WriteLineAsync($"keel bench ha: {ex.Message}");
                 return 1;
@@ -69,23 +77,34 @@ internal static class BenchCommand
         return bench;
     }
 
+    /// <summary>HOME/bench/PREFIX&lt;time&gt; for the playground, ./keel-bench-PREFIX&lt;time&gt; for any other cluster.</summary>
+    private static string DefaultOutput(BenchCluster cluster, string prefix)
+    {
+        var stamp = prefix + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        return cluster is PlaygroundBenchCluster p ? Path.Combine(p.Layout.Home, "bench", stamp) : Path.GetFullPath("keel-bench-" + stamp);
+    }
+
     private static Command Steady()
     {
-        var home = CommonOptions.Home();
+        var target = new BenchTargetOptions();
         var seconds = new Option<int>("--seconds") { Description = "length of each sysbench phase", DefaultValueFactory = _ => 20 };
         var threads = new Option<int>("--threads") { Description = "sysbench threads", DefaultValueFactory = _ => 4 };
         var output = new Option<string?>("--out") { Description = "directory for report.md and report.json (default: HOME/bench/steady-<time>)" };
-        var cmd = new Command("steady", "The cost of the HA path: through the read-write endpoint vs direct, semi-sync on vs off") { home, seconds, threads, output };
+        var cmd = new Command("steady", "The cost of the HA path: through the read-write endpoint vs direct, semi-sync on vs off") { seconds, threads, output };
+        foreach (var o in target.All.Where(o => o != target.Fault))
+        {
+            cmd.Options.Add(o);
+        }
         cmd.SetAction(async (parse, ct) =>
         {
-            var runner = new PlaygroundRunner(PlaygroundLayout.Resolve(parse.GetValue(home)), TextWriter.Null);
-            if (runner.LoadSpec() is not { } spec)
+            var (resolved, error) = await target.ResolveAsync(parse, ct);
+            if (resolved is null)
             {
-                await Console.Error.WriteLineAsync($"keel bench steady: no playground in {runner.Layout.Home} (run `keel up` first)");
+                await Console.Error.WriteLineAsync($"keel bench steady: {error}");
                 return 2;
             }
-            var dir = parse.GetValue(output) ?? Path.Combine(runner.Layout.Home, "bench", "steady-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            using var cluster = new BenchCluster(runner, spec);
+            using var cluster = resolved;
+            var dir = parse.GetValue(output) ?? DefaultOutput(cluster, "steady-");
             try
             {
                 var report = await new SteadyBenchmark(cluster, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(seconds))), Math.Max(1, parse.GetValue(threads)),
@@ -95,7 +114,7 @@ internal static class BenchCommand
                 Console.WriteLine(File.ReadAllText(files.First(f => f.EndsWith(".md", StringComparison.Ordinal))));
                 return 0;
             }
-            catch (Exception ex) when (ex is Keel.Bench.Sysbench.SysbenchException or TimeoutException)
+            catch (Exception ex) when (ex is Keel.Bench.Sysbench.SysbenchException or TimeoutException or Keel.MySql.MySqlException)
             {
                 await Console.Error.WriteLineAsync($"keel bench steady: {ex.Message}");
                 return 1;

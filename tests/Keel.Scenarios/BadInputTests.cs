@@ -40,6 +40,21 @@ public sealed class BadInputTests
             password: a
         """;
 
+    [Theory]
+    [InlineData("--rw is required with --etcd", "--etcd", "http://127.0.0.1:1", "--cluster", "c")]
+    [InlineData("--cluster is required with --etcd", "--etcd", "http://127.0.0.1:1")]
+    [InlineData("--rw 'db:x' is not HOST:PORT", "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--rw", "db:x")]
+    [InlineData("--etcd 'db:2379' is not a URL", "--etcd", "db:2379")]
+    [InlineData("--fault need --etcd", "--fault", "kill-server=true")]
+    [InlineData("--fault 'reboot' is not a fault action", "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--rw", "db:1", "--user", "u", "--password", "p", "--fault", "reboot=true")]
+    public async Task Bench_ha_names_a_bad_target_option_and_why(string expected, params string[] args)
+    {
+        var (code, stderr, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(1), ["bench", "ha", "--home", TestPaths.NewTempDir("nohome"), .. args]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Up_refuses_a_port_that_another_program_holds_and_names_it()
     {

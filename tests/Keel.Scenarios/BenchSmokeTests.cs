@@ -26,6 +26,39 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Bench_ha_measures_a_cluster_named_by_etcd_with_the_operators_fault_commands()
+    {
+        // The playground stands in for a remote cluster: the benchmark is given only what an operator of another
+        // deployment would give it (etcd, cluster name, endpoint, account, fault commands) and no --home.
+        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        var spec = cluster.Spec;
+        var dir = Path.Combine(cluster.Layout.Home, "remote-out");
+        string[] target = ["--etcd", spec.EtcdUrl, "--cluster", spec.Cluster, "--rw", $"127.0.0.1:{spec.ReadWritePort}",
+            "--user", spec.AppUser, "--password", spec.AppPassword, "--database", spec.AppDatabase];
+
+        var (refused, refusal, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(2), ["bench", "ha", .. target, "--cases", "replica agent kill"]);
+        Assert.Equal(2, refused);
+        Assert.Contains("cannot run replica agent kill: it needs --fault kill-agent=COMMAND", refusal, StringComparison.Ordinal);
+
+        var (code, stderr, stdout) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(8), ["bench", "ha", .. target,
+            "--fault", "kill-server=kill -9 {server_pid}",
+            "--cases", "primary mariadbd kill -9,planned switchover", "-n", "1", "--no-sysbench", "--out", dir]);
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        Assert.Equal(0, code);
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "report.json")));
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, r => Assert.Equal(0, r.GetProperty("acknowledged_lost").GetInt32()));
+        Assert.All(runs, r => Assert.True(r.GetProperty("primary_changed").GetBoolean()));
+        // Detection and promotion come from the agents' GET /decisions, not from log files.
+        var kill = runs.Single(r => r.GetProperty("case").GetString() == "primary mariadbd kill -9");
+        Assert.Equal(JsonValueKind.Number, kill.GetProperty("detect_seconds").ValueKind);
+        Assert.Equal(JsonValueKind.Number, kill.GetProperty("promote_seconds").ValueKind);
+    }
+
+    [Fact]
     public async Task Bench_steady_measures_the_ha_path_and_semi_sync_as_ratios_and_leaves_semi_sync_on()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);

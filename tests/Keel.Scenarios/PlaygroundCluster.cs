@@ -20,14 +20,14 @@ public sealed class PlaygroundCluster : IAsyncDisposable
 {
     private readonly ITestOutputHelper _output;
 
-    private PlaygroundCluster(ITestOutputHelper output, BenchCluster bench)
+    private PlaygroundCluster(ITestOutputHelper output, PlaygroundBenchCluster bench)
     {
         _output = output;
         Bench = bench;
     }
 
     /// <summary>The same cluster as the benchmark sees it (endpoints, etcd view, root access).</summary>
-    public BenchCluster Bench { get; }
+    public PlaygroundBenchCluster Bench { get; }
     public PlaygroundLayout Layout => Bench.Layout;
     public PlaygroundRunner Runner => Bench.Runner;
     public PlaygroundSpec Spec => Bench.Spec;
@@ -62,7 +62,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             throw;
         }
         output.WriteLine(log.ToString());
-        return new PlaygroundCluster(output, new BenchCluster(runner, spec));
+        return new PlaygroundCluster(output, new PlaygroundBenchCluster(runner, spec));
     }
 
     /// <summary>A base port whose 40 following ports are all free right now.</summary>

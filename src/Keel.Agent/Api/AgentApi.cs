@@ -68,6 +68,17 @@ public static class AgentApi
         app.MapPost("/resume", async (HttpRequest request, CancellationToken ct) =>
             Denied(request) ?? Results.Text(await requests.SetPausedAsync(false, ct) + "\n"));
 
+        // What this agent decided, did and saw recently (its log's decision lines), oldest first; ?since=ISO-8601.
+        app.MapGet("/decisions", (HttpRequest request) =>
+        {
+            var since = DateTimeOffset.MinValue;
+            if (Query(request, "since") is { } text && !DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out since))
+            {
+                return Results.Text($"since '{text}' is not a time such as 2026-11-22T06:00:00Z\n", statusCode: StatusCodes.Status400BadRequest);
+            }
+            return Results.Json(status.Journal.Since(since), ApiJson.Default.IReadOnlyListJournalEntry);
+        });
+
         app.MapGet("/cluster", () =>
         {
             var t = status.Latest;

@@ -13,4 +13,5 @@ public sealed record ClusterReport(string Cluster, string? Leader, IReadOnlyList
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
 [JsonSerializable(typeof(MemberReport))]
 [JsonSerializable(typeof(ClusterReport))]
+[JsonSerializable(typeof(IReadOnlyList<Keel.Agent.Ha.JournalEntry>))]
 public sealed partial class ApiJson : JsonSerializerContext;

@@ -14,4 +14,7 @@ public sealed class AgentStatus
     public TickResult? Latest => Volatile.Read(ref _latest);
 
     public void Update(TickResult result) => Volatile.Write(ref _latest, result);
+
+    /// <summary>What the loop decided and saw recently, for <c>GET /decisions</c>.</summary>
+    public DecisionJournal Journal { get; } = new();
 }

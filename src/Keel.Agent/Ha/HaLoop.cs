@@ -57,6 +57,8 @@ public sealed class HaLoop : IAsyncDisposable
 
     private string Self => _config.Member.Name;
 
+    private void Journal(DateTimeOffset at, int eventId, string text) => _status.Journal.Add(new JournalEntry(at, Self, eventId, text));
+
     public async Task RunAsync(CancellationToken ct)
     {
         var watchers = new[] { WatchProcessAsync(ct), WatchClusterAsync(ct) };
@@ -142,6 +144,7 @@ public sealed class HaLoop : IAsyncDisposable
         if (acting || decision.Reason != _lastReason)
         {
             _log.Decided(Self, decision.Action.GetType().Name, decision.Reason);
+            Journal(now, 100, $"{decision.Action.GetType().Name}: {decision.Reason}");
             _lastReason = decision.Reason;
         }
         if (cluster?.Leader is { } leader)
@@ -159,11 +162,13 @@ public sealed class HaLoop : IAsyncDisposable
             if (outcome is not null)
             {
                 _log.ActionDone(Self, outcome);
+                Journal(_time.GetUtcNow(), 201, outcome);
             }
         }
         catch (Exception ex) when (ex is MySqlException or EtcdException or MariaDbStartException or InvalidOperationException or IOException)
         {
             _log.ActionFailed(Self, decision.Action.GetType().Name, ex.Message);
+            Journal(_time.GetUtcNow(), 200, $"could not {decision.Action.GetType().Name}: {ex.Message}");
             _lastActionError = $"{decision.Action.GetType().Name} failed: {ex.Message}";
             // Do not spin on a failing action: wait for the next interval or event.
             return false;
@@ -232,6 +237,7 @@ public sealed class HaLoop : IAsyncDisposable
                 if (last is { } was && pid is null)
                 {
                     _log.ServerGone(Self, was);
+                    Journal(_time.GetUtcNow(), 400, $"the local server process {was} is gone");
                     Wake();
                 }
                 last = pid;
