@@ -35,10 +35,14 @@ public sealed class AckedWriter
         await c.QueryAsync("CREATE TABLE IF NOT EXISTS acked (id BIGINT PRIMARY KEY, writer INT NOT NULL, at DATETIME(6) NOT NULL)");
     }
 
-    public Task RunAsync(int connections, CancellationToken ct, int maxRows = 200_000) =>
-        Task.WhenAll(Enumerable.Range(0, connections).Select(w => WorkerAsync(w, maxRows, ct)));
+    /// <summary>
+    /// Writes on <paramref name="connections"/> connections until cancelled or <paramref name="maxRows"/> ids are
+    /// used, each connection waiting <paramref name="pause"/> after an acknowledged write (zero: flat out).
+    /// </summary>
+    public Task RunAsync(int connections, CancellationToken ct, long maxRows = 200_000, TimeSpan pause = default) =>
+        Task.WhenAll(Enumerable.Range(0, connections).Select(w => WorkerAsync(w, maxRows, pause, ct)));
 
-    private async Task WorkerAsync(int writer, int maxRows, CancellationToken ct)
+    private async Task WorkerAsync(int writer, long maxRows, TimeSpan pause, CancellationToken ct)
     {
         MySqlConnection? c = null;
         while (!ct.IsCancellationRequested && Interlocked.Read(ref _nextId) < maxRows)
@@ -50,6 +54,10 @@ public sealed class AckedWriter
                 await c.QueryAsync(string.Create(CultureInfo.InvariantCulture, $"INSERT INTO acked VALUES ({id}, {writer}, NOW(6))"), ct);
                 _acked.Add(id);
                 _onAck?.Invoke(id);
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, ct);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -6,6 +6,12 @@ using Keel.MySql;
 
 namespace Keel.Bench;
 
+/// <summary>
+/// The checker's endpoint load: connections, the pause each takes after an acknowledged write, and a row limit.
+/// Fault runs write flat out for a few seconds; a soak paces itself for an hour.
+/// </summary>
+public sealed record WriteLoad(int Connections, TimeSpan Pause = default, long MaxRows = 200_000);
+
 /// <summary>What one fault did to the writes, measured by <see cref="WriteChecker"/>.</summary>
 public sealed record FaultReport(
     string Case,
@@ -49,7 +55,9 @@ public sealed class WriteChecker : IAsyncDisposable
         _writer = new AckedWriter(cluster.ReadWrite, at => _acks.Enqueue(_clock.Elapsed));
     }
 
-    public static async Task<WriteChecker> StartAsync(BenchCluster cluster, int connections = 4)
+    public static Task<WriteChecker> StartAsync(BenchCluster cluster, int connections = 4) => StartAsync(cluster, new WriteLoad(connections));
+
+    public static async Task<WriteChecker> StartAsync(BenchCluster cluster, WriteLoad load)
     {
         await AckedWriter.CreateTableAsync(cluster.ReadWrite);
         await using (var c = await MySqlConnection.OpenAsync(cluster.ReadWrite))
@@ -60,7 +68,7 @@ public sealed class WriteChecker : IAsyncDisposable
             await c.QueryAsync("TRUNCATE TABLE direct_acked");
         }
         var checker = new WriteChecker(cluster);
-        checker._tasks.Add(checker._writer.RunAsync(connections, checker._stop.Token));
+        checker._tasks.Add(checker._writer.RunAsync(load.Connections, checker._stop.Token, load.MaxRows, load.Pause));
         foreach (var m in cluster.MemberNames)
         {
             checker._tasks.Add(checker.DirectWriterAsync(m, checker._stop.Token));

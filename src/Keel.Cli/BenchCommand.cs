@@ -74,6 +74,7 @@ internal static class BenchCommand
         });
         bench.Subcommands.Add(ha);
         bench.Subcommands.Add(Steady());
+        bench.Subcommands.Add(Soak());
         return bench;
     }
 
@@ -117,6 +118,54 @@ internal static class BenchCommand
             catch (Exception ex) when (ex is Keel.Bench.Sysbench.SysbenchException or TimeoutException or Keel.MySql.MySqlException)
             {
                 await Console.Error.WriteLineAsync($"keel bench steady: {ex.Message}");
+                return 1;
+            }
+        });
+        return cmd;
+    }
+
+    private static Command Soak()
+    {
+        var target = new BenchTargetOptions();
+        var duration = new Option<string>("--duration") { Description = "how long to run, e.g. 60m, 1h, 90s", DefaultValueFactory = _ => "60m" };
+        var threads = new Option<int>("--threads") { Description = "sysbench threads", DefaultValueFactory = _ => 2 };
+        var rate = new Option<int>("--rate") { Description = "sysbench transactions per second (0: as fast as it can)", DefaultValueFactory = _ => 50 };
+        var output = new Option<string?>("--out") { Description = "directory for report.md and report.json (default: HOME/bench/soak-<time>)" };
+        var cmd = new Command("soak", "Steady load with no fault for a long time: needless failovers, write pauses, lost writes") { duration, threads, rate, output };
+        foreach (var o in target.All.Where(o => o != target.Fault))
+        {
+            cmd.Options.Add(o);
+        }
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var text = parse.GetValue(duration)!;
+            if (!Keel.Agent.Configuration.DurationText.TryParse(text, out var length) || length < TimeSpan.FromSeconds(10))
+            {
+                await Console.Error.WriteLineAsync($"keel bench soak: --duration '{text}' is not a length of at least 10 s such as 60m, 1h or 90s");
+                return 2;
+            }
+            var (resolved, error) = await target.ResolveAsync(parse, ct);
+            if (resolved is null)
+            {
+                await Console.Error.WriteLineAsync($"keel bench soak: {error}");
+                return 2;
+            }
+            using var cluster = resolved;
+            var dir = parse.GetValue(output) ?? DefaultOutput(cluster, "soak-");
+            try
+            {
+                var options = new Keel.Bench.Soak.SoakOptions(length, Math.Max(1, parse.GetValue(threads)), Math.Max(0, parse.GetValue(rate)),
+                    length < TimeSpan.FromMinutes(2) ? TimeSpan.FromSeconds(10) : null);
+                var report = await new Keel.Bench.Soak.SoakBenchmark(cluster, options, line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}")).RunAsync(ct);
+                var files = Keel.Bench.Soak.SoakReportFiles.WriteAll(report, dir);
+                Console.WriteLine();
+                Console.WriteLine(File.ReadAllText(files[0]));
+                Console.WriteLine($"report: {string.Join(", ", files)}");
+                return report.AcknowledgedLost > 0 || report.SplitBrainWindows > 0 || report.NeedlessFailovers > 0 ? 1 : 0;
+            }
+            catch (Exception ex) when (ex is Keel.Bench.Sysbench.SysbenchException or TimeoutException or Keel.MySql.MySqlException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync($"keel bench soak: {ex.Message}");
                 return 1;
             }
         });

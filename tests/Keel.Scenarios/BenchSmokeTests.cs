@@ -59,6 +59,28 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Bench_soak_runs_steady_load_and_reports_no_needless_failover_and_no_lost_write()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        var before = (await cluster.ViewAsync()).Leader!.Name;
+        var dir = Path.Combine(cluster.Layout.Home, "soak-out");
+        var (code, stderr, stdout) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(5), "bench", "soak", "--duration", "25s", "--home", cluster.Layout.Home, "--out", dir);
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        Assert.Equal(0, code);
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "report.json")));
+        var r = json.RootElement;
+        Assert.Equal(before, r.GetProperty("primary_at_start").GetString());
+        Assert.Equal(before, r.GetProperty("primary_at_end").GetString());
+        Assert.Empty(r.GetProperty("leader_changes").EnumerateArray());
+        Assert.Equal(0, r.GetProperty("acknowledged_lost").GetInt32());
+        Assert.True(r.GetProperty("acknowledged_writes").GetInt32() > 100);
+        Assert.True(r.GetProperty("sysbench_phases").GetArrayLength() >= 1, "no sysbench phase completed");
+        Assert.Contains("no needless failover in", await File.ReadAllTextAsync(Path.Combine(dir, "report.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_steady_measures_the_ha_path_and_semi_sync_as_ratios_and_leaves_semi_sync_on()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);

@@ -47,7 +47,7 @@ public sealed class SysbenchRunner
     /// (on any server). Throws <see cref="InvalidOperationException"/> if it prepared none there: sysbench's
     /// own defaults (1 table, 10000 rows) would silently measure something else.
     /// </summary>
-    public Task<SysbenchFigures> RunAsync(SysbenchTarget target, string workload, int threads, TimeSpan duration, CancellationToken ct)
+    public Task<SysbenchFigures> RunAsync(SysbenchTarget target, string workload, int threads, TimeSpan duration, CancellationToken ct, int rate = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (!_prepared.TryGetValue(target.Database, out var layout))
@@ -56,7 +56,7 @@ public sealed class SysbenchRunner
                 $"this runner has not prepared tables in '{target.Database}'; call PrepareAsync first or pass tables and tableSize");
         }
 
-        return RunAsync(target, workload, threads, duration, layout.Tables, layout.TableSize, ct);
+        return RunAsync(target, workload, threads, duration, layout.Tables, layout.TableSize, ct, rate);
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ public sealed class SysbenchRunner
     /// into misses, and a larger table count fails on a missing table.
     /// </summary>
     public async Task<SysbenchFigures> RunAsync(
-        SysbenchTarget target, string workload, int threads, TimeSpan duration, int tables, int tableSize, CancellationToken ct)
+        SysbenchTarget target, string workload, int threads, TimeSpan duration, int tables, int tableSize, CancellationToken ct, int rate = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
         SysbenchWorkloads.Validate(workload);
@@ -81,6 +81,9 @@ public sealed class SysbenchRunner
             .. TableArgs(tables, tableSize),
             Arg("threads", threads),
             Arg("time", seconds),
+
+            // 0 = as fast as it can; otherwise a steady arrival rate of transactions per second (a soak's load).
+            Arg("rate", Math.Max(0, rate)),
 
             // One summary at the end, nothing interim to parse around.
             "--report-interval=0",
