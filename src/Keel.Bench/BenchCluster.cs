@@ -84,6 +84,22 @@ public abstract class BenchCluster : IDisposable
         CommandTimeout = TimeSpan.FromSeconds(5),
     };
 
+    /// <summary>Creates the benchmark's database when it is missing (a remote cluster's may be); an existing one is left alone.</summary>
+    public async Task EnsureDatabaseAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var c = await MySqlConnection.OpenAsync(ReadWrite, ct);
+        }
+        catch (MySqlServerException ex) when (ex.Code == UnknownDatabase)
+        {
+            await using var c = await MySqlConnection.OpenAsync(ReadWrite with { Database = null }, ct);
+            await c.QueryAsync($"CREATE DATABASE IF NOT EXISTS `{App.Database.Replace("`", "``", StringComparison.Ordinal)}`", ct);
+        }
+    }
+
+    private const int UnknownDatabase = 1049;
+
     /// <summary>Runs one statement on a member with the administrative connection (bypassing the proxy and Keel).</summary>
     public async Task<MySqlResult> RootQueryAsync(string member, string sql)
     {

@@ -39,6 +39,7 @@ public sealed class HaBenchmark
         {
             throw new InvalidOperationException($"cannot run {string.Join("; ", cannot)}");
         }
+        await _cluster.EnsureDatabaseAsync(ct);
         var sysbench = new SysbenchRunner();
         var target = _cluster.SysbenchTarget;
         if (_options.Sysbench)

@@ -27,6 +27,7 @@ public sealed class SteadyBenchmark
         var primary = (await _cluster.WaitForHealthyAsync(TimeSpan.FromSeconds(180))).Name;
         var endpoint = _cluster.SysbenchTarget;
         var direct = endpoint with { Host = _cluster.MemberEndpoint(primary).Host, Port = _cluster.MemberEndpoint(primary).Port };
+        await _cluster.EnsureDatabaseAsync(ct);
         var sysbench = new SysbenchRunner();
         _progress("preparing sysbench tables");
         await sysbench.CleanupAsync(endpoint, 2, ct);

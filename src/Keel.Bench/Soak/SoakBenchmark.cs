@@ -27,6 +27,7 @@ public sealed class SoakBenchmark
     {
         var started = DateTimeOffset.UtcNow;
         var primaryAtStart = (await _cluster.WaitForHealthyAsync(TimeSpan.FromSeconds(180))).Name;
+        await _cluster.EnsureDatabaseAsync(ct);
         var sysbench = new SysbenchRunner();
         var target = _cluster.SysbenchTarget;
         _progress("preparing sysbench tables");
