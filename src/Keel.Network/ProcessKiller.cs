@@ -1,3 +1,4 @@
+using Keel.Os;
 namespace Keel.Network;
 
 /// <summary>

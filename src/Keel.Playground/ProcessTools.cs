@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Keel.Os;
 
 namespace Keel.Playground;
 
@@ -10,13 +11,10 @@ namespace Keel.Playground;
 /// </summary>
 public static partial class ProcessTools
 {
-    public const int SigTerm = 15;
-    public const int SigKill = 9;
+    public const int SigTerm = Signals.SigTerm;
+    public const int SigKill = Signals.SigKill;
     private const int PrSetChildSubreaper = 36;
     private const int WNoHang = 1;
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SysKill(int pid, int signal);
 
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     private static partial int SysPrctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
@@ -24,7 +22,7 @@ public static partial class ProcessTools
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     private static partial int SysWaitPid(int pid, out int status, int options);
 
-    public static bool Signal(int pid, int signal) => SysKill(pid, signal) == 0;
+    public static bool Signal(int pid, int signal) => Signals.Send(pid, signal);
 
     /// <summary>Orphaned descendants are re-parented to this process instead of PID 1, so we can reap them.</summary>
     public static bool BecomeSubreaper() => SysPrctl(PrSetChildSubreaper, 1, 0, 0, 0) == 0;
@@ -33,19 +31,7 @@ public static partial class ProcessTools
     public static void Reap(int pid) => _ = SysWaitPid(pid, out _, WNoHang);
 
     /// <summary>True when the process exists and is neither a zombie nor dead.</summary>
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state is not ("Z" or "X" or "x");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAlive(int pid) => ProcFs.IsAlive(pid);
 
     public static int? ReadPid(string file)
     {

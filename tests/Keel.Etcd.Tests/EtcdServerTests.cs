@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Keel.Etcd.Server;
 using Keel.TestSupport;
+using Keel.Os;
 
 namespace Keel.Etcd.Tests;
 
@@ -58,6 +59,6 @@ public sealed class EtcdServerTests
         etcd.Server.Kill();
 
         Assert.Null(etcd.Server.RunningPid());
-        Assert.False(ProcessInfo.IsAlive(etcd.Pid, "etcd"));
+        Assert.False(ProcFs.IsAlive(etcd.Pid, "etcd"));
     }
 }

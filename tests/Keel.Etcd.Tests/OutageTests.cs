@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Keel.Etcd.Server;
+using Keel.Os;
 
 namespace Keel.Etcd.Tests;
 
@@ -49,7 +50,7 @@ public sealed class OutageTests : IAsyncLifetime
     public async Task Requests_to_a_frozen_etcd_time_out_as_unavailable_instead_of_hanging()
     {
         await Client.PutAsync("k", "v");
-        ProcessInfo.Signal(Etcd.Pid, ProcessInfo.SigStop);
+        Signals.Send(Etcd.Pid, Signals.SigStop);
         try
         {
             var watch = Stopwatch.StartNew();
@@ -60,7 +61,7 @@ public sealed class OutageTests : IAsyncLifetime
         }
         finally
         {
-            ProcessInfo.Signal(Etcd.Pid, ProcessInfo.SigCont);
+            Signals.Send(Etcd.Pid, Signals.SigCont);
         }
 
         Assert.Equal("v", Assert.Single((await Client.GetAsync("k")).Kvs).Value);
@@ -120,7 +121,7 @@ public sealed class OutageTests : IAsyncLifetime
         var rev = await Client.PutAsync("w/1", "x");
         await using var watch = Client.WatchPrefixAsync("w/", rev, cts.Token).GetAsyncEnumerator(cts.Token);
         Assert.True(await watch.MoveNextAsync());
-        ProcessInfo.Signal(Etcd.Pid, ProcessInfo.SigStop);
+        Signals.Send(Etcd.Pid, Signals.SigStop);
         try
         {
             var watchTime = Stopwatch.StartNew();
@@ -132,7 +133,7 @@ public sealed class OutageTests : IAsyncLifetime
         }
         finally
         {
-            ProcessInfo.Signal(Etcd.Pid, ProcessInfo.SigCont);
+            Signals.Send(Etcd.Pid, Signals.SigCont);
         }
     }
 }

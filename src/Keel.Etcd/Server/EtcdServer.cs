@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Keel.Os;
 
 namespace Keel.Etcd.Server;
 
@@ -79,7 +80,7 @@ public sealed class EtcdServer
             return null;
         }
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ProcessInfo.IsAlive(pid, _dataDirArgument)
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ProcFs.IsAlive(pid, _dataDirArgument)
             ? pid
             : null;
     }
@@ -92,7 +93,7 @@ public sealed class EtcdServer
             return;
         }
 
-        ProcessInfo.Signal(pid, ProcessInfo.SigKill);
+        Signals.Send(pid, Signals.SigKill);
         var waited = Stopwatch.StartNew();
         while (RunningPid() is not null && waited.Elapsed < KillWait)
         {
@@ -109,7 +110,7 @@ public sealed class EtcdServer
             return;
         }
 
-        ProcessInfo.Signal(pid, ProcessInfo.SigTerm);
+        Signals.Send(pid, Signals.SigTerm);
         var waited = Stopwatch.StartNew();
         while (RunningPid() is not null)
         {

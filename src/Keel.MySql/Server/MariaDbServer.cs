@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Keel.Os;
 
 namespace Keel.MySql.Server;
 

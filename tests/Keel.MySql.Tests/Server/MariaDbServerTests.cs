@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Keel.MySql.Server;
 using Keel.MySql.Tests.Fixtures;
+using Keel.Os;
 
 namespace Keel.MySql.Tests.Server;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Keel.MySql.Server;
 using Keel.MySql.Tests.Fixtures;
+using Keel.Os;
 
 namespace Keel.MySql.Tests.Server;
 
