@@ -148,6 +148,8 @@ public class HaDeciderTests
 
 public class HaDeciderRequestTests
 {
+    private static readonly LocalServer Stopped = LocalServer.Stopped();
+
     private static ClusterRequest Switchover(string from, string to, RequestPhase phase = RequestPhase.Requested, int ageSeconds = 1) =>
         new(RequestKind.Switchover, from, to, phase, Now.AddSeconds(-ageSeconds));
 
@@ -190,9 +192,58 @@ public class HaDeciderRequestTests
         Assert.IsType<HaAction.AcquireLeadership>(asTarget.Action);
         Assert.Contains("target of the switchover to m1", asTarget.Reason, StringComparison.Ordinal);
 
+        // Another member does not compete: it starts replicating from the target right away.
         var asOther = HaDecider.Decide(Snapshot(Replica("m3", io: false), Cluster(null, Member("m1", Replica("m3", io: false))) with { Request = request }, self: "m2"), Now);
-        Assert.IsType<HaAction.None>(asOther.Action);
-        Assert.Contains("waiting for m1 to take over", asOther.Reason, StringComparison.Ordinal);
+        Assert.Equal(new HaAction.Follow("m1", "127.0.0.1", 3301), asOther.Action);
+        Assert.Contains("ahead of its promotion", asOther.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void After_the_handover_the_target_takes_the_key_without_first_stopping_its_own_replication()
+    {
+        // Still streaming from the old primary, which is read-only and has nothing more to send: promotion drains it.
+        var cluster = Cluster(null, Member("m3", ReadOnlyServer("0-3-10")), Streaming("m2", "m3")) with { Request = Switchover("m3", "m1", RequestPhase.HandedOver) };
+        var d = HaDecider.Decide(Snapshot(Replica("m3"), cluster), Now);
+        Assert.IsType<HaAction.AcquireLeadership>(d.Action);
+        Assert.Contains("which the old primary handed over", d.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void After_the_handover_the_old_primary_follows_the_target_too()
+    {
+        var cluster = Cluster(null, Member("m1", Replica("m3"))) with { Request = Switchover("m3", "m1", RequestPhase.HandedOver) };
+        var d = HaDecider.Decide(Snapshot(ReadOnlyServer("0-3-10"), cluster, self: "m3"), Now);
+        Assert.Equal(new HaAction.Follow("m1", "127.0.0.1", 3301), d.Action);
+    }
+
+    [Fact]
+    public void After_the_handover_a_member_already_streaming_from_the_target_waits()
+    {
+        var cluster = Cluster(null, Member("m1", Replica("m3"))) with { Request = Switchover("m3", "m1", RequestPhase.HandedOver) };
+        var d = HaDecider.Decide(Snapshot(Replica("m1"), cluster, self: "m2"), Now);
+        Assert.IsType<HaAction.None>(d.Action);
+        Assert.Contains("replicating from m1 already", d.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void After_the_handover_a_target_whose_server_is_down_is_not_followed()
+    {
+        var cluster = Cluster(null, Member("m1", Stopped)) with { Request = Switchover("m3", "m1", RequestPhase.HandedOver) };
+        var replicating = HaDecider.Decide(Snapshot(Replica("m3"), cluster, self: "m2"), Now);
+        Assert.IsType<HaAction.StopReplication>(replicating.Action);
+        Assert.Contains("m1, the target of the switchover to m1, is not running", replicating.Reason, StringComparison.Ordinal);
+
+        var idle = HaDecider.Decide(Snapshot(ReadOnlyServer(), cluster, self: "m2"), Now);
+        Assert.IsType<HaAction.None>(idle.Action);
+    }
+
+    [Fact]
+    public void After_the_handover_a_writable_third_member_still_blocks_everyone()
+    {
+        var cluster = Cluster(null, Member("m2", Primary()), Member("m1", Replica("m3"))) with { Request = Switchover("m3", "m1", RequestPhase.HandedOver) };
+        var d = HaDecider.Decide(Snapshot(Replica("m3"), cluster), Now);
+        Assert.IsType<HaAction.None>(d.Action);
+        Assert.Contains("m2 still reports a writable server", d.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -195,6 +195,10 @@ public static class HaDecider
         {
             return new Decision(new HaAction.Demote(), "made the server read-only because nobody holds the leader key");
         }
+        if (s.Cluster!.Request is { Kind: RequestKind.Switchover, Phase: RequestPhase.HandedOver } handed && handed.IsLive(now))
+        {
+            return DecideHandedOver(s, handed);
+        }
         if (local.IsReplicating)
         {
             return new Decision(new HaAction.StopReplication(),
@@ -257,6 +261,40 @@ public static class HaDecider
         }
         return new Decision(new HaAction.AcquireLeadership(),
             $"tried to take the leader key because nobody holds it and this member has the most received transactions ({mine})");
+    }
+
+    /// <summary>
+    /// A handed-over switchover: the old primary stopped writes and saw the target apply all of them before it
+    /// released the key in the same transaction that marked the request handed over. Nobody can hold a transaction
+    /// the target lacks, so there is nothing to wait for: the target takes the key at once (its promotion drains and
+    /// stops its own replication), and every other member, the old primary too, starts replicating from the target
+    /// now, so that the target's first commit finds its semi-sync replicas already connected.
+    /// </summary>
+    private static Decision DecideHandedOver(HaSnapshot s, ClusterRequest request)
+    {
+        var self = s.Self.Name;
+        var writers = OtherWriters(s);
+        if (writers.Count > 0)
+        {
+            return Decision.Nothing($"nobody holds the leader key but {string.Join(", ", writers)} still reports a writable server; waiting for it to demote itself");
+        }
+        if (request.To == self)
+        {
+            return new Decision(new HaAction.AcquireLeadership(), $"tried to take the leader key as the target of the {Describe(request)}, which the old primary handed over");
+        }
+        if (!s.Cluster!.Members.TryGetValue(request.To, out var target) || target.Server != ServerStatus.Running)
+        {
+            return s.Local.IsReplicating
+                ? new Decision(new HaAction.StopReplication(), $"stopped replicating because the leader key is gone and {request.To}, the target of the {Describe(request)}, is not running")
+                : Decision.Nothing($"nobody holds the leader key; waiting for {request.To} to take over as the {Describe(request)} asks");
+        }
+        var replication = s.Local.Replication;
+        if (replication is { IoRunning: true, SqlRunning: true } && replication.SourceHost == target.Host && replication.SourcePort == target.Port)
+        {
+            return Decision.Nothing($"nobody holds the leader key; replicating from {request.To} already and waiting for it to take over as the {Describe(request)} asks");
+        }
+        return new Decision(new HaAction.Follow(target.Name, target.Host, target.Port),
+            $"started replicating from {target.Name} ahead of its promotion because the old primary handed the {Describe(request)} over to it with every transaction applied");
     }
 
     private static bool LeaseAtRisk(HaSnapshot s, DateTimeOffset now) =>
