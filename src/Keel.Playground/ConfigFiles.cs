@@ -51,7 +51,8 @@ public static class ConfigFiles
     /// <summary>
     /// Two TCP ports. The checks ask each member's agent (Patroni's pattern), not port 3306: a server that answers
     /// but is not the leaseholder must not get writes. on-marked-down shutdown-sessions cuts clients of a demoted
-    /// primary at once; the agents also push changes through the admin socket.
+    /// primary at once; the agents also push changes through the admin socket. downinter 250ms: a member that is down
+    /// only because its agent restarted is back within a quarter second of the agent answering again.
     /// </summary>
     public static string HaproxyCfg(PlaygroundSpec spec, PlaygroundLayout layout)
     {
@@ -82,7 +83,7 @@ public static class ConfigFiles
             backend {ReadWriteBackend}
                 option httpchk GET /primary
                 http-check expect status 200
-                default-server inter 1s fastinter 250ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+                default-server inter 1s fastinter 250ms downinter 250ms fall 2 rise 1 on-marked-down shutdown-sessions
             """);
         foreach (var m in spec.Members)
         {
@@ -94,7 +95,7 @@ public static class ConfigFiles
                 balance roundrobin
                 option httpchk GET /replica
                 http-check expect status 200
-                default-server inter 1s fastinter 250ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+                default-server inter 1s fastinter 250ms downinter 250ms fall 2 rise 1 on-marked-down shutdown-sessions
             """);
         foreach (var m in spec.Members)
         {
