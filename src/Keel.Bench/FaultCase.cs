@@ -94,6 +94,10 @@ public static class FaultCases
             c => NewPrimaryAsync(c)),
     ];
 
+    /// <summary>Why the named cases cannot run with <paramref name="faults"/>, one line per case; empty when all can.</summary>
+    public static IReadOnlyList<string> CannotRun(IEnumerable<string> names, IFaultInjector faults) =>
+        All.Where(c => names.Contains(c.Name)).Select(c => c.CannotRunWith(faults)).OfType<string>().ToList();
+
     /// <summary>The cases of `keel bench ha --quick`.</summary>
     public static IReadOnlyList<string> Quick { get; } = ["primary mariadbd kill -9", "planned switchover"];
 

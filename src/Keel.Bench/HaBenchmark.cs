@@ -34,7 +34,7 @@ public sealed class HaBenchmark
     {
         var started = DateTimeOffset.UtcNow;
         var cases = FaultCases.All.Where(c => _options.Cases.Contains(c.Name)).ToList();
-        var cannot = cases.Select(c => c.CannotRunWith(_cluster.Faults)).OfType<string>().ToList();
+        var cannot = FaultCases.CannotRun(_options.Cases, _cluster.Faults);
         if (cannot.Count > 0)
         {
             throw new InvalidOperationException($"cannot run {string.Join("; ", cannot)}");

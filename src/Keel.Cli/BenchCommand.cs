@@ -44,7 +44,7 @@ internal static class BenchCommand
                 await Console.Error.WriteLineAsync($"keel bench ha: unknown case(s) {string.Join(", ", unknown)}; cases: {string.Join(", ", FaultCases.All.Select(c => c.Name))}");
                 return 2;
             }
-            var cannot = FaultCases.All.Where(c => names.Contains(c.Name)).Select(c => c.CannotRunWith(cluster.Faults)).OfType<string>().ToList();
+            var cannot = FaultCases.CannotRun(names, cluster.Faults);
             if (cannot.Count > 0)
             {
                 await Console.Error.WriteLineAsync($"keel bench ha: cannot run {string.Join("; ", cannot)}");
