@@ -37,6 +37,12 @@ public class ProcFsTests
     {
         using var sleeper = Process.Start(new ProcessStartInfo("sleep", ["30"]))!;
         Assert.True(Signals.Send(sleeper.Id, Signals.SigStop));
+        // kill(2) returns before the stop is delivered: the state turns to 'T' a moment later.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (ProcFs.State(sleeper.Id) != 'T' && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
         Assert.Equal('T', ProcFs.State(sleeper.Id));
         Assert.True(ProcFs.IsAlive(sleeper.Id));
 
