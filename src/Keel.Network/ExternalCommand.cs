@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Os;
 
 namespace Keel.Network;
 
@@ -61,18 +62,11 @@ public static class ExternalCommand
         {
             throw new ArgumentException("empty command", nameof(argv));
         }
-        var psi = new ProcessStartInfo(argv[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // Our stdin is no business of theirs (and a test host's stdin may be a pipe nobody closes).
-            RedirectStandardInput = true,
-        };
-        foreach (var a in argv.Skip(1))
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var psi = ExternalPrograms.StartInfo(argv[0], argv.Skip(1));
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        // Our stdin is no business of theirs (and a test host's stdin may be a pipe nobody closes).
+        psi.RedirectStandardInput = true;
         var p = Process.Start(psi) ?? throw new NetworkLabException($"could not start {argv[0]}");
         p.StandardInput.Close();
         return p;

@@ -1,3 +1,5 @@
+using Keel.Os;
+
 namespace Keel.Network;
 
 /// <summary>The `ip` and `iptables` invocations a lab needs, each with the default time limit.</summary>
@@ -11,7 +13,7 @@ internal static class Ip
 
     /// <summary>iptables inside a namespace; -w waits for the xtables lock instead of failing at once.</summary>
     public static Task<CommandResult> IptablesAsync(string ns, CancellationToken ct, params string[] args) =>
-        ExternalCommand.RunAsync(["ip", "netns", "exec", ns, "iptables", "-w", "5", .. args], ExternalCommand.DefaultTimeout, ct);
+        ExternalCommand.RunAsync(["ip", "netns", "exec", ns, ExternalPrograms.Path("iptables"), "-w", "5", .. args], ExternalCommand.DefaultTimeout, ct);
 
     /// <summary>Names from `ip netns list` ("name (id: 3)" or just "name").</summary>
     public static async Task<IReadOnlyList<string>> NamespacesAsync(CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Keel.Os;
 
 namespace Keel.Network;
 
@@ -33,9 +34,9 @@ public sealed partial class NetworkLab
             var r = ExternalCommand.Run(argv, PreflightTimeout);
             return r.Ok ? null : $"network labs need {what}, but {r.Describe()}.";
         }
-        catch (Win32Exception)
+        catch (Exception e) when (e is Win32Exception or ProgramListException)
         {
-            return $"network labs need {what}, which is not installed.";
+            return $"network labs need {what}: {e.Message}.";
         }
         catch (TimeoutException e)
         {

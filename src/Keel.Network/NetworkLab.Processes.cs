@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keel.Os;
 
 namespace Keel.Network;
 
@@ -26,7 +27,7 @@ public sealed partial class NetworkLab
         var log = Path.GetFullPath(logFile);
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
         var r = await ExternalCommand.RunCheckedAsync(
-            [.. ExecPrefix(host), "setsid", "-f", "/bin/sh", "-c", DetachScript, "keel-netlab", log, .. argv], StartTimeout, ct);
+            [.. ExecPrefix(host), ExternalPrograms.Path("setsid"), "-f", ExternalPrograms.Path("sh"), "-c", DetachScript, "keel-netlab", log, ExternalPrograms.Path(argv[0]), .. argv.Skip(1)], StartTimeout, ct);
         var first = Ip.Lines(r.StdOut).FirstOrDefault();
         if (!int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
         {

@@ -1,3 +1,5 @@
+using Keel.Os;
+
 namespace Keel.Network;
 
 /// <summary>
@@ -117,7 +119,7 @@ public sealed partial class NetworkLab : IAsyncDisposable
 
     /// <summary>Runs a short command inside a host and returns how it ended (not tracked: it must end by itself).</summary>
     public Task<CommandResult> RunAsync(string host, IReadOnlyList<string> argv, TimeSpan timeout, CancellationToken ct) =>
-        ExternalCommand.RunAsync([.. ExecPrefix(host), .. argv], timeout, ct);
+        ExternalCommand.RunAsync([.. ExecPrefix(host), ExternalPrograms.Path(argv[0]), .. argv.Skip(1)], timeout, ct);
 
     /// <summary>After this, disposing leaves the lab running (for `keel up`, which hands it to the supervisor).</summary>
     public void Detach() => _detached = true;

@@ -63,11 +63,8 @@ public static partial class ProcessTools
     /// </summary>
     public static int StartDetached(string file, IEnumerable<string> args, string logFile, IReadOnlyDictionary<string, string>? env = null)
     {
-        var command = "exec " + string.Join(' ', new[] { file }.Concat(args).Select(ShellQuote)) + " >> " + ShellQuote(logFile) + " 2>&1 < /dev/null";
-        var psi = new ProcessStartInfo("/usr/bin/setsid") { UseShellExecute = false };
-        psi.ArgumentList.Add("/bin/sh");
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(command);
+        var command = "exec " + string.Join(' ', new[] { ExternalPrograms.Path(file) }.Concat(args).Select(ShellQuote)) + " >> " + ShellQuote(logFile) + " 2>&1 < /dev/null";
+        var psi = ExternalPrograms.StartInfo("setsid", [ExternalPrograms.Path("sh"), "-c", command]);
         foreach (var (k, v) in env ?? new Dictionary<string, string>())
         {
             psi.Environment[k] = v;

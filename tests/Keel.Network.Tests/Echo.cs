@@ -13,7 +13,7 @@ internal static class Echo
 {
     public const int Port = 7000;
 
-    private static readonly string Python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    private const string Python = "python3";
 
     private const string ServerScript = """
         import socket, sys, threading

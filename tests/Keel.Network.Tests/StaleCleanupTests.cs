@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Os;
 
 namespace Keel.Network.Tests;
 
@@ -65,7 +66,7 @@ public sealed class StaleCleanupTests
     /// <summary>The pid of a process that has exited (and been reaped by .NET).</summary>
     private static int DeadPid()
     {
-        using var p = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!;
+        using var p = Process.Start(ExternalPrograms.StartInfo("true", []))!;
         Assert.True(p.WaitForExit(TimeSpan.FromSeconds(5)));
         return p.Id;
     }

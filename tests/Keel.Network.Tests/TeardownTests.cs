@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Os;
 
 namespace Keel.Network.Tests;
 
@@ -65,11 +66,8 @@ public sealed class TeardownTests
 
             // Something started with the exec prefix but not through StartProcessAsync: teardown must find it too,
             // or the namespace (and its veth) would outlive `ip netns del`.
-            var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardInput = true };
-            foreach (var a in lab.ExecPrefix("a").Skip(1).Concat(["sleep", "300"]))
-            {
-                psi.ArgumentList.Add(a);
-            }
+            var psi = ExternalPrograms.StartInfo("ip", lab.ExecPrefix("a").Skip(1).Concat(["sleep", "300"]));
+            psi.RedirectStandardInput = true;
             untracked = Process.Start(psi);
             Assert.NotNull(untracked);
             Assert.True(await EventuallyAsync(async () => (await Sh.OutAsync("ip", "netns", "pids", lab.Host("a").Namespace)).Contains(untracked.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Os;
 
 namespace Keel.Os.Tests;
 
@@ -19,7 +20,7 @@ public class ProcFsTests
     [Fact]
     public void A_recycled_pid_is_told_apart_by_its_command_line()
     {
-        using var sleeper = Process.Start(new ProcessStartInfo("sleep", ["30"]))!;
+        using var sleeper = Process.Start(ExternalPrograms.StartInfo("sleep", ["30"]))!;
         try
         {
             Assert.True(ProcFs.IsAlive(sleeper.Id, "30"));
@@ -35,7 +36,7 @@ public class ProcFsTests
     [Fact]
     public async Task A_stopped_process_is_alive_and_a_killed_one_is_not()
     {
-        using var sleeper = Process.Start(new ProcessStartInfo("sleep", ["30"]))!;
+        using var sleeper = Process.Start(ExternalPrograms.StartInfo("sleep", ["30"]))!;
         Assert.True(Signals.Send(sleeper.Id, Signals.SigStop));
         // kill(2) returns before the stop is delivered: the state turns to 'T' a moment later.
         var deadline = DateTime.UtcNow.AddSeconds(10);

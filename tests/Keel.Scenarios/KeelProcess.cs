@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Os;
 
 namespace Keel.Scenarios;
 
@@ -7,16 +8,10 @@ internal static class KeelProcess
 {
     public static ProcessStartInfo StartInfo(params string[] args)
     {
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "keel.dll"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var psi = ExternalPrograms.StartInfo(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, "keel.dll"), .. args]);
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardOutput = true;
         return psi;
     }
 

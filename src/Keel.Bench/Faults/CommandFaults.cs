@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Keel.Core.Model;
+using Keel.Os;
 
 namespace Keel.Bench.Faults;
 
@@ -81,12 +82,10 @@ public sealed class CommandFaults : IFaultInjector
             throw new InvalidOperationException($"no command for the fault action {FaultActionNames.Name(action)}");
         }
         var command = Expand(template, member);
-        using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"could not start /bin/sh for: {command}");
+        var psi = ExternalPrograms.StartInfo("sh", ["-c", command]);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start sh for: {command}");
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Os;
 
 namespace Keel.Bench.Sysbench;
 
@@ -17,20 +18,13 @@ internal static class SysbenchProcess
     /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
     public static async Task<SysbenchOutcome> RunAsync(string executable, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var psi = ExternalPrograms.StartInfo(executable, args);
+        psi.RedirectStandardInput = true;
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
 
         // The parser expects '.' decimals; C programs only localize after setlocale, but be sure.
         psi.Environment["LC_ALL"] = "C";
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
 
         var output = new OutputTail(MaxOutputLines);
         using var process = new Process { StartInfo = psi };

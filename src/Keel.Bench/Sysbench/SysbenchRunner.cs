@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Globalization;
+using Keel.Os;
 
 namespace Keel.Bench.Sysbench;
 
@@ -152,7 +153,7 @@ public sealed class SysbenchRunner
         {
             outcome = await SysbenchProcess.RunAsync(_options.Executable, args, timeout, ct);
         }
-        catch (Win32Exception ex)
+        catch (Exception ex) when (ex is Win32Exception or ProgramListException)
         {
             throw new SysbenchException($"cannot run {_options.Executable} (is sysbench installed?): {ex.Message}", ex);
         }

@@ -132,12 +132,14 @@ public sealed class EtcdServer
 
         // sh records its own PID and then execs etcd (same PID) with output appended to the log. setsid does not
         // fork here (our child is not a group leader), so etcd stays our child and .NET reaps it while we live.
-        var psi = new ProcessStartInfo("setsid") { UseShellExecute = false };
-        foreach (var arg in (string[])
-        [
-            "sh", "-c", "echo $$ > \"$1\"; log=\"$2\"; shift 2; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh",
+        Process? process;
+        try
+        {
+            var psi = ExternalPrograms.StartInfo("setsid",
+            [
+            ExternalPrograms.Path("sh"), "-c", "echo $$ > \"$1\"; log=\"$2\"; shift 2; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh",
             _options.PidFile, _options.LogFile,
-            "etcd",
+            ExternalPrograms.Path("etcd"),
             "--name=" + _options.Name,
             _dataDirArgument,
             "--listen-client-urls=" + ClientUrl.GetLeftPart(UriPartial.Authority)
@@ -155,19 +157,12 @@ public sealed class EtcdServer
             "--auto-compaction-retention=1h",
             "--logger=zap",
             "--log-outputs=stderr",
-        ])
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        Process? process;
-        try
-        {
+            ]);
             process = Process.Start(psi);
         }
-        catch (System.ComponentModel.Win32Exception ex)
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or ProgramListException)
         {
-            throw new EtcdStartException($"could not run setsid to start etcd: {ex.Message}", ex);
+            throw new EtcdStartException($"could not start etcd: {ex.Message}", ex);
         }
 
         using (process)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Os;
 
 namespace Keel.MySql.Server;
 
@@ -16,16 +17,16 @@ internal static class DetachedLauncher
     /// </summary>
     public static Process Start(string program, IReadOnlyList<string> args, string logFile, string workingDirectory)
     {
-        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = workingDirectory };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("log=\"$1\"; shift; exec setsid \"$@\" </dev/null >>\"$log\" 2>&1");
-        psi.ArgumentList.Add("keel-detached-start"); // $0
-        psi.ArgumentList.Add(logFile);
-        psi.ArgumentList.Add(program);
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
+        var psi = ExternalPrograms.StartInfo("sh",
+        [
+            "-c", "log=\"$1\"; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1",
+            "keel-detached-start", // $0
+            logFile,
+            ExternalPrograms.Path("setsid"),
+            ExternalPrograms.Path(program),
+            .. args,
+        ]);
+        psi.WorkingDirectory = workingDirectory;
 
         return Process.Start(psi) ?? throw new InvalidOperationException($"could not launch {program}");
     }

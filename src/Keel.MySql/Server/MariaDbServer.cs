@@ -89,11 +89,11 @@ public sealed class MariaDbServer
         try
         {
             (exitCode, output) = await ToolRunner.RunAsync(
-                Executables.Find("mariadb-install-db"), [DefaultsFileArgument, "--skip-test-db"], _dataDir, ct);
+                "mariadb-install-db", [DefaultsFileArgument, "--skip-test-db"], _dataDir, ct);
         }
-        catch (System.ComponentModel.Win32Exception ex)
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or Keel.Os.ProgramListException)
         {
-            throw new MariaDbStartException($"cannot run mariadb-install-db (is mariadb-server installed?): {ex.Message}", ex);
+            throw new MariaDbStartException($"cannot run mariadb-install-db: {ex.Message}", ex);
         }
 
         if (exitCode != 0 || !IsInitialized)
@@ -229,7 +229,7 @@ public sealed class MariaDbServer
     private Process Launch(IReadOnlyList<string> extraArgs)
     {
         // --defaults-file must be the first argument, or /etc/mysql and its conf.d are read too.
-        var process = DetachedLauncher.Start(Executables.Find("mariadbd"), [DefaultsFileArgument, .. extraArgs], ErrorLog, _dataDir);
+        var process = DetachedLauncher.Start("mariadbd", [DefaultsFileArgument, .. extraArgs], ErrorLog, _dataDir);
         lock (_gate)
         {
             if (_started is { HasExited: true })

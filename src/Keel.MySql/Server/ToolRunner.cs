@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Keel.Os;
 
 namespace Keel.MySql.Server;
 
@@ -12,17 +13,10 @@ internal static class ToolRunner
     public static async Task<(int ExitCode, string Output)> RunAsync(
         string program, IReadOnlyList<string> args, string workingDirectory, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
+        var psi = ExternalPrograms.StartInfo(program, args);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.WorkingDirectory = workingDirectory;
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"{program} did not start");
 
