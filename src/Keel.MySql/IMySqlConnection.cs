@@ -2,7 +2,7 @@ namespace Keel.MySql;
 
 /// <summary>
 /// One server session. Not safe for concurrent use: one command at a time. Callers depend on this
-/// interface rather than <see cref="MySqlConnection"/> so a real driver can replace ours later.
+/// interface rather than <see cref="MySqlConnection"/> so that tests can fake a server.
 /// </summary>
 public interface IMySqlConnection : IAsyncDisposable
 {

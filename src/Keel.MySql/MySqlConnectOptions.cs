@@ -23,12 +23,6 @@ public sealed record MySqlConnectOptions
     /// <summary>Default bound for one query or ping, request and full response together.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Ask the server for CLIENT_DEPRECATE_EOF (OK-terminated result sets). Internal so tests can drive
-    /// both result-set terminations against the same server.
-    /// </summary>
-    internal bool RequestDeprecateEof { get; init; } = true;
-
     /// <summary>"user@host:port" or "user@unix:path"; never the password, because this ends up in logs.</summary>
     public override string ToString() =>
         UnixSocket is not null ? $"{User}@unix:{UnixSocket}" : $"{User}@{Host}:{Port}";

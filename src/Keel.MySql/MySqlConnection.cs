@@ -1,17 +1,16 @@
-// Keel.MySql: a small hand-written client for the MySQL/MariaDB client/server protocol.
+// Keel.MySql: Keel's narrow view of one MariaDB session, on top of MySqlConnector.
 //
-// Hand-written because MySqlConnector and MySql.Data are not served in this environment (the NuGet
-// copy reachable here lacks them or their dependencies). It covers what an HA manager needs: the
-// handshake and the usual auth plugins, text-protocol queries, ping, strict timeouts. Everything else
-// in Keel talks to IMySqlConnection, so a real library can replace this one without touching callers.
-using Keel.MySql.Protocol;
+// Callers talk to IMySqlConnection; this class adds what an HA manager needs and the driver does not
+// give: a hard deadline on every call (the driver can overrun its own timeouts against a frozen
+// server), text values, and typed failures that say whether the session is still usable.
+using Driver = MySqlConnector;
 
 namespace Keel.MySql;
 
 /// <summary>
-/// One protocol session over a unix socket or TCP. Every operation is bounded by a timeout; any I/O
-/// failure, timeout or cancellation mid-command leaves the connection broken (the protocol state is
-/// unknown at that point), and the socket is closed at once so the server sees the session end.
+/// One session over a unix socket or TCP. Every operation is bounded by a timeout; any I/O failure,
+/// timeout or cancellation mid-command leaves the connection broken (its protocol state is unknown), and
+/// the driver connection is closed in the background so the caller never waits for a frozen server.
 /// </summary>
 public sealed class MySqlConnection : IMySqlConnection
 {
@@ -19,19 +18,18 @@ public sealed class MySqlConnection : IMySqlConnection
     private static readonly TimeSpan QuitTimeout = TimeSpan.FromMilliseconds(500);
 
     private readonly MySqlConnectOptions _options;
-    private readonly PacketChannel _channel;
-    private readonly bool _deprecateEof;
+    private readonly Driver.MySqlConnection _driver;
     private readonly string _endpoint;
     private int _state = (int)ConnectionState.Idle;
+    private int _released;
 
-    private MySqlConnection(MySqlConnectOptions options, PacketChannel channel, InitialHandshake handshake, bool deprecateEof)
+    private MySqlConnection(MySqlConnectOptions options, Driver.MySqlConnection driver)
     {
         _options = options;
-        _channel = channel;
-        _deprecateEof = deprecateEof;
+        _driver = driver;
         _endpoint = options.ToString();
-        ServerVersion = handshake.ServerVersion;
-        ConnectionId = handshake.ConnectionId;
+        ServerVersion = ServerVersionText.Strip(driver.ServerVersion);
+        ConnectionId = checked((uint)driver.ServerThread);
     }
 
     public string ServerVersion { get; }
@@ -54,17 +52,18 @@ public sealed class MySqlConnection : IMySqlConnection
         ct.ThrowIfCancellationRequested();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.ConnectTimeout);
-        PacketChannel? channel = null;
+        var driver = new Driver.MySqlConnection(ConnectionString.For(options));
+        Task? open = null;
         try
         {
-            var socket = await SocketConnector.ConnectAsync(options, deadline.Token);
-            channel = new PacketChannel(socket);
-            var outcome = await Authenticator.RunAsync(channel, options, deadline.Token);
-            return new MySqlConnection(options, channel, outcome.Handshake, outcome.Negotiated.HasFlag(Capabilities.DeprecateEof));
+            // WaitAsync: the driver does not honour the token during the handshake (see ConnectionString).
+            open = driver.OpenAsync(deadline.Token);
+            await open.WaitAsync(deadline.Token);
+            return new MySqlConnection(options, driver);
         }
         catch (Exception ex)
         {
-            channel?.Dispose();
+            _ = Abandonment.CloseAsync(driver, open, DriverTimeout.Grace(options.ConnectTimeout));
             var translated = FailureTranslator.Translate(ex, options.ToString(), "connect", options.ConnectTimeout, ct, deadline.Token);
             if (translated is null)
             {
@@ -78,57 +77,45 @@ public sealed class MySqlConnection : IMySqlConnection
     public Task<MySqlResult> QueryAsync(string sql, CancellationToken ct = default, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        return RunCommandAsync("query", timeout, ct, async token =>
+        return RunCommandAsync("query", timeout, ct, async (limit, _) =>
         {
-            var payload = new PayloadWriter(sql.Length + 1).Byte(PacketHeaders.ComQuery).Utf8(sql);
-            await _channel.WritePacketAsync(payload.Written, token);
-            return await QueryResponseReader.ReadAsync(_channel, _deprecateEof, token);
+            await using var command = new Driver.MySqlCommand(sql, _driver) { CommandTimeout = DriverTimeout.Seconds(limit) };
+            return await ResultReader.ReadAsync(command);
         });
     }
 
     public Task PingAsync(CancellationToken ct = default, TimeSpan? timeout = null) =>
-        RunCommandAsync("ping", timeout, ct, async token =>
+        RunCommandAsync("ping", timeout, ct, async (_, token) =>
         {
-            await _channel.WritePacketAsync(new[] { PacketHeaders.ComPing }, token);
-            var reply = await _channel.ReadPacketAsync(token);
-            if (reply.IsEmpty)
-            {
-                throw new MalformedPacketException("empty reply to COM_PING");
-            }
-
-            return reply.Span[0] switch
-            {
-                PacketHeaders.Ok => true,
-                PacketHeaders.Err => throw ServerError.Parse(reply.Span),
-                var other => throw new MalformedPacketException($"unexpected reply 0x{other:X2} to COM_PING"),
-            };
+            // The driver's ping has no timeout of its own and reports failure as false, not as an exception.
+            return await _driver.PingAsync(token)
+                ? true
+                : throw new MySqlConnectionException($"{_endpoint}: ping failed: the server did not answer COM_PING");
         });
 
-    /// <summary>Sends COM_QUIT if the connection is idle (best effort, short timeout), then closes the socket.</summary>
+    /// <summary>Closes the session (COM_QUIT, best effort, short wait) if idle; a busy or broken one is closed by its command.</summary>
     public async ValueTask DisposeAsync()
     {
         var previous = (ConnectionState)Interlocked.Exchange(ref _state, (int)ConnectionState.Closed);
-        if (previous == ConnectionState.Idle)
+        if (previous != ConnectionState.Idle)
         {
-            try
-            {
-                using var quit = new CancellationTokenSource(QuitTimeout);
-                _channel.ResetSequence();
-                await _channel.WritePacketAsync(new[] { PacketHeaders.ComQuit }, quit.Token);
-            }
-#pragma warning disable CA1031 // the server may already be gone; closing is all that matters now
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
+            return;
         }
 
-        _channel.Dispose();
+        try
+        {
+            await Release(null).WaitAsync(QuitTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // The close goes on in the background; the server may already be gone.
+        }
     }
 
     public override string ToString() => $"{_endpoint} (id {ConnectionId}, {State})";
 
-    private async Task<T> RunCommandAsync<T>(string operation, TimeSpan? timeout, CancellationToken ct, Func<CancellationToken, Task<T>> body)
+    private async Task<T> RunCommandAsync<T>(
+        string operation, TimeSpan? timeout, CancellationToken ct, Func<TimeSpan, CancellationToken, Task<T>> body)
     {
         var limit = timeout ?? _options.CommandTimeout;
 
@@ -142,22 +129,33 @@ public sealed class MySqlConnection : IMySqlConnection
         Enter();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(limit);
+        Task<T>? work = null;
         try
         {
-            _channel.ResetSequence();
-            var result = await body(deadline.Token);
+            // Keel's own deadline: the caller gets its answer at the timeout even when the driver is still waiting.
+            work = body(limit, deadline.Token);
+            var result = await work.WaitAsync(deadline.Token);
             Leave();
             return result;
         }
-        catch (MySqlServerException)
+        catch (Driver.MySqlException ex) when (ServerError.IsFromServer(ex) && !deadline.IsCancellationRequested)
         {
-            // An ERR packet completes the command: the conversation is still in step.
-            Leave();
-            throw;
+            // An ERR packet completes the command: the session is usable unless the server also closed it
+            // (KILL QUERY gives 1317 on an open session; a shutdown gives 1053 and hangs up).
+            if (_driver.State == System.Data.ConnectionState.Open)
+            {
+                Leave();
+            }
+            else
+            {
+                Break(work, limit);
+            }
+
+            throw ServerError.From(ex);
         }
         catch (Exception ex)
         {
-            Break();
+            Break(work, limit);
             var translated = FailureTranslator.Translate(ex, _endpoint, operation, limit, ct, deadline.Token);
             if (translated is null)
             {
@@ -186,13 +184,26 @@ public sealed class MySqlConnection : IMySqlConnection
         }
     }
 
-    private void Leave() =>
-        Interlocked.CompareExchange(ref _state, (int)ConnectionState.Idle, (int)ConnectionState.Busy);
-
-    private void Break()
+    private void Leave()
     {
-        // Closing the socket right away tells the server the session is over (a stopped server learns on resume).
-        Interlocked.CompareExchange(ref _state, (int)ConnectionState.Broken, (int)ConnectionState.Busy);
-        _channel.Dispose();
+        var previous = (ConnectionState)Interlocked.CompareExchange(ref _state, (int)ConnectionState.Idle, (int)ConnectionState.Busy);
+        if (previous == ConnectionState.Closed)
+        {
+            // Disposed while this command ran: the close was left to us.
+            _ = Release(null);
+        }
     }
+
+    private void Break(Task? work, TimeSpan limit)
+    {
+        Interlocked.CompareExchange(ref _state, (int)ConnectionState.Broken, (int)ConnectionState.Busy);
+
+        // Closing right away tells the server the session is over (a stopped server learns on resume).
+        _ = Release(work, DriverTimeout.Grace(limit));
+    }
+
+    private Task Release(Task? pending, TimeSpan? grace = null) =>
+        Interlocked.Exchange(ref _released, 1) == 0
+            ? Abandonment.CloseAsync(_driver, pending, grace ?? TimeSpan.Zero)
+            : Task.CompletedTask;
 }

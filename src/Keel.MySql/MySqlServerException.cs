@@ -6,8 +6,8 @@ namespace Keel.MySql;
 /// </summary>
 public sealed class MySqlServerException : MySqlException
 {
-    public MySqlServerException(int code, string sqlState, string serverMessage)
-        : base($"MariaDB error {code} ({sqlState}): {serverMessage}")
+    public MySqlServerException(int code, string sqlState, string serverMessage, Exception? innerException = null)
+        : base($"MariaDB error {code} ({sqlState}): {serverMessage}", innerException)
     {
         Code = code;
         SqlState = sqlState;

@@ -48,16 +48,6 @@ public sealed class ConnectTests(SharedServerFixture fixture)
     }
 
     [Fact]
-    public async Task The_native_password_hash_the_server_stores_matches_our_algorithm()
-    {
-        // The server's PASSWORD() is '*' + hex(SHA1(SHA1(pw))): the value our scramble is checked against.
-        await using var c = await MySqlConnection.OpenAsync(fixture.Root);
-        var stored = (await c.QueryAsync("SELECT PASSWORD('password')")).Scalar();
-
-        Assert.Equal("*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19", stored);
-    }
-
-    [Fact]
     public async Task Ping_succeeds_on_an_idle_connection()
     {
         await using var c = await MySqlConnection.OpenAsync(fixture.Tcp);

@@ -5,13 +5,10 @@ namespace Keel.MySql.Tests;
 [Collection(SharedServerCollection.Name)]
 public sealed class QueryTests(SharedServerFixture fixture)
 {
-    public static TheoryData<bool> EofModes => new() { true, false };
-
-    [Theory]
-    [MemberData(nameof(EofModes))]
-    public async Task A_select_returns_nulls_numbers_and_several_rows(bool deprecateEof)
+    [Fact]
+    public async Task A_select_returns_nulls_numbers_and_several_rows()
     {
-        await using var c = await MySqlConnection.OpenAsync(fixture.Tcp with { RequestDeprecateEof = deprecateEof });
+        await using var c = await MySqlConnection.OpenAsync(fixture.Tcp);
 
         var r = await c.QueryAsync("SELECT 1 AS id, NULL AS nothing, 'x' AS txt, 2.50 AS num UNION ALL SELECT 2, 7, '', -3.25");
 
@@ -28,11 +25,10 @@ public sealed class QueryTests(SharedServerFixture fixture)
         Assert.Equal("1", r.Scalar());
     }
 
-    [Theory]
-    [MemberData(nameof(EofModes))]
-    public async Task An_empty_result_keeps_its_columns_and_has_no_scalar(bool deprecateEof)
+    [Fact]
+    public async Task An_empty_result_keeps_its_columns_and_has_no_scalar()
     {
-        await using var c = await MySqlConnection.OpenAsync(fixture.Tcp with { RequestDeprecateEof = deprecateEof });
+        await using var c = await MySqlConnection.OpenAsync(fixture.Tcp);
 
         var r = await c.QueryAsync("SELECT 1 AS a, 2 AS b FROM DUAL WHERE 1 = 0");
 
@@ -119,11 +115,10 @@ public sealed class QueryTests(SharedServerFixture fixture)
         Assert.Equal(nasty, (await c.QueryAsync($"SELECT {MySqlText.Quote(nasty)}")).Scalar());
     }
 
-    [Theory]
-    [MemberData(nameof(EofModes))]
-    public async Task A_multi_megabyte_result_of_many_rows_is_read_completely(bool deprecateEof)
+    [Fact]
+    public async Task A_multi_megabyte_result_of_many_rows_is_read_completely()
     {
-        await using var c = await MySqlConnection.OpenAsync(fixture.Tcp with { RequestDeprecateEof = deprecateEof });
+        await using var c = await MySqlConnection.OpenAsync(fixture.Tcp);
 
         var r = await c.QueryAsync("SELECT seq, REPEAT(CHAR(65 + seq % 26), 2000) AS filler FROM mysql.seq_1_to_3000");
 
@@ -132,11 +127,10 @@ public sealed class QueryTests(SharedServerFixture fixture)
         Assert.All(r.Rows, row => Assert.Equal(2000, row["filler"]!.Length));
     }
 
-    [Theory]
-    [MemberData(nameof(EofModes))]
-    public async Task A_row_larger_than_16_MB_arrives_in_several_packets(bool deprecateEof)
+    [Fact]
+    public async Task A_row_larger_than_16_MB_arrives_in_several_packets()
     {
-        await using var c = await MySqlConnection.OpenAsync(fixture.Tcp with { RequestDeprecateEof = deprecateEof });
+        await using var c = await MySqlConnection.OpenAsync(fixture.Tcp);
         const int size = (17 * 1024 * 1024) + 3;
 
         var r = await c.QueryAsync($"SELECT REPEAT('a', {size}) AS big, 'after' AS tail", timeout: TimeSpan.FromSeconds(30));

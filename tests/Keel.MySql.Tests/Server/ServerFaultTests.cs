@@ -53,6 +53,63 @@ public sealed class ServerFaultTests(SpareServerFixture fixture)
         Assert.Null(fixture.Server.Server.RunningPid());
     }
 
+    [Fact(Timeout = 20_000)]
+    public async Task Connecting_to_a_stopped_server_ends_at_the_connect_timeout_or_the_callers_token()
+    {
+        // The kernel accepts on the socket's backlog; a stopped mariadbd never sends its greeting.
+        await fixture.Server.EnsureRunningAsync();
+        var pid = fixture.Server.Server.RunningPid()!.Value;
+        Assert.True(Signals.Send(pid, Signals.SigStop));
+        try
+        {
+            var timeout = TimeSpan.FromSeconds(1);
+            var watch = Stopwatch.StartNew();
+            await Assert.ThrowsAsync<MySqlTimeoutException>(
+                () => MySqlConnection.OpenAsync(fixture.Server.Server.RootOptions() with { ConnectTimeout = timeout }));
+            Assert.True(watch.Elapsed < timeout + TimeSpan.FromSeconds(1), $"timeout took {watch.Elapsed}");
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            watch.Restart();
+            var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                () => MySqlConnection.OpenAsync(fixture.Server.Server.RootOptions() with { ConnectTimeout = TimeSpan.FromSeconds(10) }, cts.Token));
+            Assert.Equal(cts.Token, ex.CancellationToken);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"cancel took {watch.Elapsed}");
+        }
+        finally
+        {
+            Signals.Send(pid, Signals.SigCont);
+            fixture.Server.Server.Kill();
+        }
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_ping_to_a_stopped_server_times_out_and_a_cancelled_query_returns_at_once()
+    {
+        await fixture.Server.EnsureRunningAsync();
+        var pid = fixture.Server.Server.RunningPid()!.Value;
+        await using var pinged = await fixture.Server.OpenRootAsync();
+        await using var queried = await fixture.Server.OpenRootAsync(commandTimeout: TimeSpan.FromSeconds(10));
+        Assert.True(Signals.Send(pid, Signals.SigStop));
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            await Assert.ThrowsAsync<MySqlTimeoutException>(() => pinged.PingAsync(timeout: TimeSpan.FromSeconds(1)));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"ping took {watch.Elapsed}");
+            Assert.True(pinged.IsBroken);
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            watch.Restart();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queried.QueryAsync("SELECT 1", cts.Token));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"cancel took {watch.Elapsed}");
+            Assert.True(queried.IsBroken);
+        }
+        finally
+        {
+            Signals.Send(pid, Signals.SigCont);
+            fixture.Server.Server.Kill();
+        }
+    }
+
     private async Task WaitUntilSleepingAsync(uint connectionId)
     {
         await using var observer = await fixture.Server.OpenRootAsync();
