@@ -1,4 +1,4 @@
-namespace Keel.Etcd.Http;
+namespace Keel.Etcd.Grpc;
 
 /// <summary>Whether a call may be sent to the next endpoint after an attempt whose outcome is unknown.</summary>
 internal enum RetryPolicy
