@@ -1,99 +1,92 @@
-// Hand-written client for etcd's v3 JSON gateway (HTTP/1.1 + JSON at /v3/...). It exists because the usual
-// .NET clients (dotnet-etcd, anything on Grpc.Net.Client) cannot be restored from the package feeds served here.
-// It covers only what Keel needs and is kept behind IEtcdClient, so a gRPC library can replace it later.
+// etcd v3 over its gRPC API, on the generated KV, Lease, Watch and Cluster clients that dotnet-etcd ships. Keel
+// uses those stubs, not dotnet-etcd's EtcdClient: that one prints to stdout, and its keepalive and watch helpers
+// reconnect (or fail to) by their own rules; here every call has Keel's deadline, failover and error contract.
 
 using System.Runtime.CompilerServices;
-using Keel.Etcd.Http;
-using Keel.Etcd.Wire;
+using Grpc.Core;
+using Keel.Etcd.Grpc;
+using Proto = Etcdserverpb;
 
 namespace Keel.Etcd;
 
-/// <summary>etcd v3 over the JSON gateway: kv, txn, leases, watch. Thread-safe; one instance per process is enough.</summary>
+/// <summary>etcd v3 over gRPC: kv, txn, leases, watch. Thread-safe; one instance per process is enough.</summary>
 public sealed class EtcdClient : IEtcdClient
 {
-    private readonly GatewayTransport _transport;
+    private readonly GrpcTransport _transport;
 
-    public EtcdClient(EtcdClientOptions options) => _transport = new GatewayTransport(options);
+    public EtcdClient(EtcdClientOptions options) => _transport = new GrpcTransport(options);
 
     public Task<RangeResult> GetAsync(string key, CancellationToken ct = default) =>
-        RangeAsync(WireMapping.ToRangeRequest(key, prefix: false), ct);
+        RangeAsync(ProtoMapping.ToRangeRequest(key, prefix: false), ct);
 
     public Task<RangeResult> GetPrefixAsync(string prefix, CancellationToken ct = default) =>
-        RangeAsync(WireMapping.ToRangeRequest(prefix, prefix: true), ct);
+        RangeAsync(ProtoMapping.ToRangeRequest(prefix, prefix: true), ct);
 
     public async Task<long> PutAsync(string key, string value, long lease = 0, CancellationToken ct = default)
     {
-        var response = await _transport.PostAsync(
-            "/v3/kv/put",
-            WireMapping.ToPutRequest(key, value, lease),
-            WireJsonContext.Default.PutRequestDto,
-            WireJsonContext.Default.PutResponseDto,
-            RetryPolicy.OnlyIfNotSent,
-            ct);
+        var request = ProtoMapping.ToPutRequest(key, value, lease);
+        var response = await _transport.CallAsync(
+            async (e, o) => await e.Kv.PutAsync(request, o), RetryPolicy.OnlyIfNotSent, ct);
         return response.Header?.Revision ?? 0;
     }
 
     public Task<long> DeleteAsync(string key, CancellationToken ct = default) =>
-        DeleteRangeAsync(WireMapping.ToDeleteRequest(key, prefix: false), ct);
+        DeleteRangeAsync(ProtoMapping.ToDeleteRequest(key, prefix: false), ct);
 
     public Task<long> DeletePrefixAsync(string prefix, CancellationToken ct = default) =>
-        DeleteRangeAsync(WireMapping.ToDeleteRequest(prefix, prefix: true), ct);
+        DeleteRangeAsync(ProtoMapping.ToDeleteRequest(prefix, prefix: true), ct);
 
     public async Task<TxnResult> TxnAsync(TxnRequest txn, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(txn);
-        var response = await _transport.PostAsync(
-            "/v3/kv/txn",
-            WireMapping.ToTxnRequest(txn),
-            WireJsonContext.Default.TxnRequestDto,
-            WireJsonContext.Default.TxnResponseDto,
-            RetryPolicy.OnlyIfNotSent,
-            ct);
-        return WireMapping.ToTxnResult(txn, response);
+        var request = ProtoMapping.ToTxnRequest(txn);
+        var response = await _transport.CallAsync(
+            async (e, o) => await e.Kv.TxnAsync(request, o), RetryPolicy.OnlyIfNotSent, ct);
+        return ProtoMapping.ToTxnResult(txn, response);
     }
 
     public async Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct = default)
     {
         // A grant sent twice only leaves an unused lease that expires by itself, but the caller would not know
         // its id; treat it as a write.
-        var response = await _transport.PostAsync(
-            "/v3/lease/grant",
-            new LeaseGrantRequestDto { Ttl = WholeSeconds(ttl) },
-            WireJsonContext.Default.LeaseGrantRequestDto,
-            WireJsonContext.Default.LeaseGrantResponseDto,
-            RetryPolicy.OnlyIfNotSent,
-            ct);
-        return string.IsNullOrEmpty(response.Error) ? response.Id : throw new EtcdException(response.Error);
+        var request = new Proto.LeaseGrantRequest { TTL = WholeSeconds(ttl) };
+        var response = await _transport.CallAsync(
+            async (e, o) => await e.Lease.LeaseGrantAsync(request, o), RetryPolicy.OnlyIfNotSent, ct);
+        return string.IsNullOrEmpty(response.Error) ? response.ID : throw new EtcdException(response.Error);
     }
 
     public async Task<long> KeepAliveOnceAsync(long leaseId, CancellationToken ct = default)
     {
-        // Renewing twice is harmless, so any endpoint may be tried.
-        var envelope = await _transport.PostAsync(
-            "/v3/lease/keepalive",
-            new LeaseIdRequestDto { Id = leaseId },
-            WireJsonContext.Default.LeaseIdRequestDto,
-            WireJsonContext.Default.LeaseKeepAliveEnvelopeDto,
+        // Renewing twice is harmless, so any endpoint may be tried. etcd has no unary keepalive: each renewal opens
+        // a short-lived stream (one more HTTP/2 stream on the member's connection), so a stream that broke with
+        // etcd cannot outlive the outage and stop renewals for good.
+        var ttl = await _transport.CallAsync(
+            async (e, o) =>
+            {
+                using var call = e.Lease.LeaseKeepAlive(o);
+                await call.RequestStream.WriteAsync(new Proto.LeaseKeepAliveRequest { ID = leaseId }, o.CancellationToken);
+                if (!await call.ResponseStream.MoveNext(o.CancellationToken))
+                {
+                    throw new RpcException(new Status(StatusCode.Unavailable, "keepalive stream ended without an answer"));
+                }
+
+                var answer = call.ResponseStream.Current.TTL;
+                await call.RequestStream.CompleteAsync();
+                return answer;
+            },
             RetryPolicy.AnyFailure,
-            ct,
-            check: (endpoint, e) => e.Error is { } error ? GatewayErrors.FromStream(endpoint, error) : null);
+            ct);
 
         // The keepalive stream answers an unknown lease with TTL 0 rather than an error (as clientv3 also reads it).
-        var ttl = envelope.Result?.Ttl ?? 0;
         return ttl > 0 ? ttl : throw new EtcdLeaseNotFoundException($"lease {leaseId:x} not found (expired or revoked)");
     }
 
     public async Task RevokeLeaseAsync(long leaseId, CancellationToken ct = default)
     {
+        var request = new Proto.LeaseRevokeRequest { ID = leaseId };
         try
         {
-            await _transport.PostAsync(
-                "/v3/lease/revoke",
-                new LeaseIdRequestDto { Id = leaseId },
-                WireJsonContext.Default.LeaseIdRequestDto,
-                WireJsonContext.Default.LeaseRevokeResponseDto,
-                RetryPolicy.AnyFailure,
-                ct);
+            await _transport.CallAsync(async (e, o) => await e.Lease.LeaseRevokeAsync(request, o), RetryPolicy.AnyFailure, ct);
         }
         catch (EtcdLeaseNotFoundException)
         {
@@ -104,9 +97,7 @@ public sealed class EtcdClient : IEtcdClient
     public async IAsyncEnumerable<WatchEvent> WatchPrefixAsync(
         string prefix, long startRevision, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var (key, end) = KeyRange.Prefix(prefix);
-        var request = new WatchRequestDto { CreateRequest = new WatchCreateRequestDto { Key = key, RangeEnd = end, StartRevision = startRevision } };
-        await using var stream = await WatchStream.OpenAsync(_transport, request, ct);
+        await using var stream = await WatchStream.OpenAsync(_transport, ProtoMapping.ToWatchRequest(prefix, startRevision), ct);
         while (true)
         {
             foreach (var ev in await stream.NextAsync(ct))
@@ -118,44 +109,29 @@ public sealed class EtcdClient : IEtcdClient
 
     public void Dispose() => _transport.Dispose();
 
-    /// <summary>Members as etcd lists them (name, peer and client URLs); used to check who answers on a port.</summary>
-    internal async Task<IReadOnlyList<MemberDto>> MemberListAsync(CancellationToken ct)
+    /// <summary>Members as etcd lists them (name and peer URLs); used to check who answers on a port.</summary>
+    internal async Task<IReadOnlyList<EtcdMember>> MemberListAsync(CancellationToken ct)
     {
-        var response = await _transport.PostAsync(
-            "/v3/cluster/member/list",
-            new EmptyRequestDto(),
-            WireJsonContext.Default.EmptyRequestDto,
-            WireJsonContext.Default.MemberListResponseDto,
-            RetryPolicy.AnyFailure,
-            ct);
-        return response.Members ?? [];
+        var response = await _transport.CallAsync(
+            async (e, o) => await e.Cluster.MemberListAsync(new Proto.MemberListRequest(), o), RetryPolicy.AnyFailure, ct);
+        return [.. response.Members.Select(m => new EtcdMember(m.Name, [.. m.PeerURLs]))];
     }
 
     /// <summary>etcd takes whole seconds; round up so a lease never lives shorter than asked.</summary>
     internal static long WholeSeconds(TimeSpan ttl) =>
         Math.Max(1, (ttl.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);
 
-    private async Task<RangeResult> RangeAsync(RangeRequestDto request, CancellationToken ct)
+    private async Task<RangeResult> RangeAsync(Proto.RangeRequest request, CancellationToken ct)
     {
-        var response = await _transport.PostAsync(
-            "/v3/kv/range",
-            request,
-            WireJsonContext.Default.RangeRequestDto,
-            WireJsonContext.Default.RangeResponseDto,
-            RetryPolicy.AnyFailure,
-            ct);
-        return WireMapping.ToRangeResult(response, 0);
+        var response = await _transport.CallAsync(
+            async (e, o) => await e.Kv.RangeAsync(request, o), RetryPolicy.AnyFailure, ct);
+        return ProtoMapping.ToRangeResult(response, 0);
     }
 
-    private async Task<long> DeleteRangeAsync(DeleteRangeRequestDto request, CancellationToken ct)
+    private async Task<long> DeleteRangeAsync(Proto.DeleteRangeRequest request, CancellationToken ct)
     {
-        var response = await _transport.PostAsync(
-            "/v3/kv/deleterange",
-            request,
-            WireJsonContext.Default.DeleteRangeRequestDto,
-            WireJsonContext.Default.DeleteRangeResponseDto,
-            RetryPolicy.OnlyIfNotSent,
-            ct);
+        var response = await _transport.CallAsync(
+            async (e, o) => await e.Kv.DeleteRangeAsync(request, o), RetryPolicy.OnlyIfNotSent, ct);
         return response.Deleted;
     }
 }

@@ -1,6 +1,6 @@
 namespace Keel.Etcd;
 
-/// <summary>Where etcd's v3 JSON gateway listens and how long one request may take.</summary>
+/// <summary>Where etcd's v3 gRPC API listens and how long one request may take.</summary>
 public sealed record EtcdClientOptions
 {
     /// <summary>Client URLs (e.g. http://127.0.0.1:2379), tried in order; the client sticks to the one that last answered.</summary>

@@ -28,7 +28,7 @@ public sealed class EtcdLeaseNotFoundException : EtcdException
 }
 
 /// <summary>
-/// No endpoint gave an answer in time (refused, timed out, broken stream, or the gateway's 5xx when the cluster has no
+/// No endpoint gave an answer in time (refused, timed out, broken stream, or an Unavailable status when the cluster has no
 /// leader). The outcome of a write is unknown: it may or may not have been applied.
 /// </summary>
 public sealed class EtcdUnavailableException : EtcdException

@@ -101,6 +101,44 @@ public sealed class OutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lease_session_keeps_its_lease_across_an_etcd_restart_shorter_than_its_ttl()
+    {
+        // A generous TTL: the restart (etcd's own start and election) must fit well inside it.
+        await using var session = await LeaseSession.StartAsync(Client, TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None);
+        await Client.PutAsync("leased", "x", session.LeaseId);
+
+        Etcd.Server.Kill();
+        await Etcd.Server.StartAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+        var restartedAt = DateTimeOffset.UtcNow;
+
+        // Renewals go on against the new process (a keepalive stream that broke with the old one must not stop them).
+        await Eventually.TrueAsync(() => Task.FromResult(session.LastRenewedAt > restartedAt), TimeSpan.FromSeconds(8), "renewed after the restart");
+        Assert.False(session.IsLost);
+        Assert.Equal(session.LeaseId, Assert.Single((await Client.GetAsync("leased")).Kvs).Lease);
+    }
+
+    [Fact]
+    public async Task After_a_restart_a_watch_from_the_last_seen_revision_plus_one_sees_the_changes_made_since()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var lastSeen = await Client.PutAsync("r/1", "before");
+        await using (var watch = Client.WatchPrefixAsync("r/", lastSeen, cts.Token).GetAsyncEnumerator(cts.Token))
+        {
+            Assert.True(await watch.MoveNextAsync());
+            var next = watch.MoveNextAsync().AsTask();
+            Etcd.Server.Kill();
+            await Assert.ThrowsAsync<EtcdUnavailableException>(() => next);
+        }
+
+        await Etcd.Server.StartAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+        await Client.PutAsync("r/2", "after");
+        await using var again = Client.WatchPrefixAsync("r/", lastSeen + 1, cts.Token).GetAsyncEnumerator(cts.Token);
+
+        Assert.True(await again.MoveNextAsync());
+        Assert.Equal(("r/2", "after"), (again.Current.Kv.Key, again.Current.Kv.Value));
+    }
+
+    [Fact]
     public async Task A_watch_ends_with_unavailable_when_etcd_is_killed()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));

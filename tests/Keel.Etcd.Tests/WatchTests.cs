@@ -1,3 +1,6 @@
+using Etcdserverpb;
+using Grpc.Net.Client;
+
 namespace Keel.Etcd.Tests;
 
 public sealed class WatchTests(EtcdFixture fx) : IClassFixture<EtcdFixture>
@@ -89,12 +92,11 @@ public sealed class WatchTests(EtcdFixture fx) : IClassFixture<EtcdFixture>
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next);
     }
 
-    /// <summary>The client has no compaction call (etcd compacts by itself); the test asks the gateway directly.</summary>
+    /// <summary>The client has no compaction call (etcd compacts by itself); the test asks etcd's KV service directly.</summary>
     private async Task CompactAsync(long revision)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
-        using var body = new StringContent($"{{\"revision\":\"{revision}\"}}");
-        using var response = await http.PostAsync(new Uri(fx.Etcd.Url, "/v3/kv/compaction"), body);
-        response.EnsureSuccessStatusCode();
+        using var channel = GrpcChannel.ForAddress(fx.Etcd.Url);
+        await new KV.KVClient(channel).CompactAsync(
+            new CompactionRequest { Revision = revision, Physical = true }, deadline: DateTime.UtcNow.AddSeconds(10));
     }
 }

@@ -1,4 +1,4 @@
-namespace Keel.Etcd.Http;
+namespace Keel.Etcd.Grpc;
 
 /// <summary>Whether a call may be sent to the next endpoint after an attempt whose outcome is unknown.</summary>
 internal enum RetryPolicy
@@ -8,8 +8,8 @@ internal enum RetryPolicy
 
     /// <summary>
     /// Writes: move on only when the request surely never left (the connection could not be made). After a timeout
-    /// or a 5xx the write may have been applied, and sending it again could turn "I won" into "someone holds it"
-    /// (a create-if-absent txn would fail against our own key); the caller gets "unknown" instead.
+    /// or an Unavailable status the write may have been applied, and sending it again could turn "I won" into
+    /// "someone holds it" (a create-if-absent txn would fail against our own key); the caller gets "unknown" instead.
     /// </summary>
     OnlyIfNotSent,
 }

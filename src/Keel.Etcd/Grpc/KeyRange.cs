@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Keel.Etcd.Wire;
+namespace Keel.Etcd.Grpc;
 
 /// <summary>Turns Keel's string keys into the byte ranges etcd reads and deletes.</summary>
 internal static class KeyRange
