@@ -49,4 +49,16 @@ public class GtidPositionTests
         Assert.Equal(3UL, GtidPosition.Parse("0-1-13,1-1-2").TransactionsBeyond(GtidPosition.Parse("0-1-10,1-1-5")));
         Assert.Equal(0UL, GtidPosition.Empty.TransactionsBeyond(GtidPosition.Parse("0-1-10")));
     }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("0-1-5,1-2-7", true)]
+    [InlineData("0-1-x", false)]
+    [InlineData("0-1", false)]
+    [InlineData("0-1-5,garbage", false)]
+    public void TryParse_says_whether_text_is_a_position_instead_of_throwing(string text, bool ok)
+    {
+        Assert.Equal(ok, Keel.Core.Gtid.GtidPosition.TryParse(text, out var position));
+        Assert.Equal((ok ? Keel.Core.Gtid.GtidPosition.Parse(text) : Keel.Core.Gtid.GtidPosition.Empty).ToString(), position.ToString());
+    }
 }

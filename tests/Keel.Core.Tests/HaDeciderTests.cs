@@ -107,6 +107,14 @@ public class HaDeciderTests
         new("a candidate that lacks another member's transactions refuses",
             Snapshot(Replica("m3", received: "0-1-20,1-1-1", io: false, applied: "0-1-20,1-1-1"), Cluster(null, Member("m2", Replica("m3", received: "0-1-10,1-1-2", io: false, applied: "0-1-10,1-1-2")))),
             typeof(HaAction.None), "lacks transactions that m2 has"),
+
+        // A peer's bad record is that peer's problem: it is set aside, it never throws.
+        new("a peer whose published position does not parse is set aside and the election goes on",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false)) with { ReceivedPosition = "0-1-not-a-number" })),
+            typeof(HaAction.AcquireLeadership), "set aside the published state of m2"),
+        new("a peer whose binlog position does not parse is set aside in a healthy cluster too",
+            Snapshot(Primary(), Cluster("m1", Member("m2", Replica("m1")) with { BinlogPosition = "garbage" })),
+            typeof(HaAction.None), "set aside the published state of m2"),
     };
 
     [Theory]

@@ -57,4 +57,13 @@ public class RequestPlannerTests
     [Fact]
     public void A_forced_failover_is_refused_while_the_primary_is_healthy() =>
         Assert.Contains("healthy primary", RequestPlanner.PlanFailover(Healthy(Streaming("m2")), "m2", true, Now).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_forced_failover_names_a_member_whose_record_does_not_parse_as_a_possible_loss()
+    {
+        var view = Cluster(null, Member("m2", Replica("m1", received: "0-1-10", io: false)), Member("m3", Replica("m1", io: false)) with { ReceivedPosition = "0-1-x" });
+        var refused = RequestPlanner.PlanFailover(view, "m2", force: false, Now);
+        Assert.Contains("what m3 holds is unknown", refused.Message, StringComparison.Ordinal);
+        Assert.True(RequestPlanner.PlanFailover(view, "m2", force: true, Now).Accepted);
+    }
 }

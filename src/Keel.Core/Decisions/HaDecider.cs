@@ -13,6 +13,17 @@ public static class HaDecider
 {
     public static Decision Decide(HaSnapshot s, DateTimeOffset now)
     {
+        if (s.Cluster is null)
+        {
+            return DecideReadable(s, now);
+        }
+        var (readable, setAside) = PeerRecords.Readable(s.Cluster);
+        var decision = DecideReadable(s with { Cluster = readable }, now);
+        return setAside.Count == 0 ? decision : decision with { Reason = decision.Reason + PeerRecords.Note(setAside) };
+    }
+
+    private static Decision DecideReadable(HaSnapshot s, DateTimeOffset now)
+    {
         var decision = DecideUnpaused(s, now);
         // An operator's explicit request is carried out in maintenance mode too (as Patroni does): pausing stops
         // automatic action, not the actions someone asked for.

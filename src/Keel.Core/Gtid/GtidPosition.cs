@@ -50,6 +50,19 @@ public sealed record GtidPosition
         return new GtidPosition(builder.ToImmutable());
     }
 
+    /// <summary>Like <see cref="Parse"/>, but false for text that is not a position (a peer's record is input, not a given).</summary>
+    public static bool TryParse(string? text, out GtidPosition position)
+    {
+        var parts = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Any(p => !Gtid.TryParse(p, out _)))
+        {
+            position = Empty;
+            return false;
+        }
+        position = Parse(text);
+        return true;
+    }
+
     public static GtidPosition Of(params Gtid[] gtids) => Parse(string.Join(',', gtids.Select(g => g.ToString())));
 
     /// <summary>True when this position has every transaction of <paramref name="other"/>.</summary>

@@ -19,6 +19,7 @@ public static class RequestPlanner
 {
     public static RequestPlan PlanSwitchover(ClusterView view, string? to, long maxLagSeconds, DateTimeOffset now)
     {
+        view = PeerRecords.Readable(view).Readable;
         if (Busy(view, now) is { } busy)
         {
             return RequestPlan.Refuse(busy);
@@ -74,6 +75,7 @@ public static class RequestPlanner
 
     public static RequestPlan PlanFailover(ClusterView view, string to, bool force, DateTimeOffset now)
     {
+        (view, var unreadable) = PeerRecords.Readable(view);
         if (Busy(view, now) is { } busy)
         {
             return RequestPlan.Refuse(busy);
@@ -100,6 +102,7 @@ public static class RequestPlanner
             .Select(m => (m.Name, Beyond: GtidPosition.Parse(m.Role == MemberRole.Primary ? m.BinlogPosition : m.ReceivedPosition).TransactionsBeyond(mine)))
             .Where(x => x.Beyond > 0)
             .Select(x => $"{x.Name} has {x.Beyond} transaction(s) that {to} lacks")
+            .Concat(unreadable.Select(name => $"what {name} holds is unknown (its published GTID position does not parse)"))
             .ToList();
         var risk = losses.Count == 0
             ? $"{to} has every transaction the other members reported; nothing known is lost"
