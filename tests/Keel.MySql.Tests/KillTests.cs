@@ -12,7 +12,7 @@ public sealed class KillTests(SharedServerFixture fixture)
         await using var observer = await MySqlConnection.OpenAsync(fixture.Root);
         await using var c = await MySqlConnection.OpenAsync(fixture.Tcp);
         var query = c.QueryAsync("SELECT SLEEP(30)");
-        await WaitUntilRunningAsync(observer, c.ConnectionId);
+        await Processlist.WaitUntilRunningAsync(observer, c.ConnectionId);
 
         await observer.QueryAsync($"KILL QUERY {c.ConnectionId}");
 
@@ -29,7 +29,7 @@ public sealed class KillTests(SharedServerFixture fixture)
         await using var observer = await MySqlConnection.OpenAsync(fixture.Root);
         await using var c = await MySqlConnection.OpenAsync(fixture.Tcp);
         var query = c.QueryAsync("SELECT SLEEP(30)");
-        await WaitUntilRunningAsync(observer, c.ConnectionId);
+        await Processlist.WaitUntilRunningAsync(observer, c.ConnectionId);
 
         await observer.QueryAsync($"KILL CONNECTION {c.ConnectionId}");
 
@@ -48,21 +48,5 @@ public sealed class KillTests(SharedServerFixture fixture)
 
         await Assert.ThrowsAsync<MySqlConnectionException>(() => c.QueryAsync("SELECT 1"));
         Assert.True(c.IsBroken);
-    }
-
-    private static async Task WaitUntilRunningAsync(MySqlConnection observer, uint connectionId)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var state = await observer.QueryAsync($"SELECT COMMAND FROM information_schema.PROCESSLIST WHERE ID = {connectionId}");
-            if (state.Scalar() == "Query")
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException("the query never started");
     }
 }

@@ -8,7 +8,7 @@ internal static class GrpcErrors
     /// <summary>
     /// Unavailable ("no leader", "leader changed", connection refused or reset), DeadlineExceeded ("request timed
     /// out"), Internal and Unknown (a broken stream) and a Cancelled that the caller did not ask for all leave the
-    /// outcome unknown, as the JSON gateway's 5xx did; anything else is etcd's definite answer.
+    /// outcome unknown (the request may or may not have been applied); anything else is etcd's definite answer.
     /// </summary>
     public static EtcdException Classify(Uri endpoint, RpcException ex)
     {

@@ -113,17 +113,6 @@ public sealed class ServerFaultTests(SpareServerFixture fixture)
     private async Task WaitUntilSleepingAsync(uint connectionId)
     {
         await using var observer = await fixture.Server.OpenRootAsync();
-        for (var i = 0; i < 100; i++)
-        {
-            var state = await observer.QueryAsync($"SELECT COMMAND FROM information_schema.PROCESSLIST WHERE ID = {connectionId}");
-            if (state.Scalar() == "Query")
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException("the query never started");
+        await Processlist.WaitUntilRunningAsync(observer, connectionId);
     }
 }
