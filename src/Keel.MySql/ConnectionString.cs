@@ -25,7 +25,7 @@ internal static class ConnectionString
 
             // The driver ignores cancellation during the handshake with a server that accepted TCP but does not
             // answer (mariadbd under SIGSTOP) and returns only at Connect Timeout: never leave it at 15 s.
-            ConnectionTimeout = checked((uint)DriverTimeout.Seconds(options.ConnectTimeout)),
+            ConnectionTimeout = checked((uint)DriverTimeout.ConnectSeconds(options.ConnectTimeout)),
             DefaultCommandTimeout = checked((uint)DriverTimeout.Seconds(options.CommandTimeout)),
 
             // -1: on a command timeout close the socket at once. The default first sends KILL QUERY over a

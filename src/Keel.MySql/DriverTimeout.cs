@@ -11,6 +11,20 @@ internal static class DriverTimeout
         timeout == Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
 
     /// <summary>
+    /// The driver's connect timeout: one second past Keel's own, so that Keel's deadline always fires first and
+    /// the caller sees a MySqlTimeoutException. With equal timeouts the two raced (the driver's "Connect Timeout
+    /// expired" sometimes won and surfaced as a connection failure).
+    /// </summary>
+    public static int ConnectSeconds(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? 0 : Seconds(timeout) + 1;
+
+    /// <summary>How long an abandoned connect may take to end by the driver's own connect timeout.</summary>
+    public static TimeSpan ConnectGrace(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan
+            ? TimeSpan.FromSeconds(5)
+            : TimeSpan.FromSeconds(ConnectSeconds(timeout)) + TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long an abandoned call may take to end by the driver's own timeout before its connection is
     /// disposed under it. Infinite timeouts get a fixed bound: nothing else would ever end the call.
     /// </summary>

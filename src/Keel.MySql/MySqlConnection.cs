@@ -63,7 +63,7 @@ public sealed class MySqlConnection : IMySqlConnection
         }
         catch (Exception ex)
         {
-            _ = Abandonment.CloseAsync(driver, open, DriverTimeout.Grace(options.ConnectTimeout));
+            _ = Abandonment.CloseAsync(driver, open, DriverTimeout.ConnectGrace(options.ConnectTimeout));
             var translated = FailureTranslator.Translate(ex, options.ToString(), "connect", options.ConnectTimeout, ct, deadline.Token);
             if (translated is null)
             {
