@@ -26,6 +26,16 @@ public class HaDeciderTests
         new("an unknown server (probe timed out) blocks every action",
             Snapshot(LocalServer.Unknown(100, "probe timed out"), Cluster(null, Member("m2", ReadOnlyServer()))), typeof(HaAction.None), "probe timed out"),
 
+        new("a primary whose server has not answered for a TTL releases the leader key",
+            Snapshot(LocalServer.Unknown(100, "probe timed out"), Cluster("m1", Member("m2", Replica("m1")))) with { LocalUnknownSince = Now.AddSeconds(-10) },
+            typeof(HaAction.ReleaseLeadership), "has not answered for 10 s"),
+        new("a primary whose server only just stopped answering keeps the key",
+            Snapshot(LocalServer.Unknown(100, "probe timed out"), Cluster("m1", Member("m2", Replica("m1")))) with { LocalUnknownSince = Now.AddSeconds(-9) },
+            typeof(HaAction.None), "taking no action until it answers"),
+        new("a replica whose server has not answered for long takes no action",
+            Snapshot(LocalServer.Unknown(100, "probe timed out"), Cluster("m2", Member("m2", Primary()))) with { LocalUnknownSince = Now.AddSeconds(-60) },
+            typeof(HaAction.None), "taking no action until it answers"),
+
         // etcd unreachable: unknown is not no.
         new("a replica without etcd does nothing",
             Snapshot(Replica("m2"), null), typeof(HaAction.None), "etcd is unreachable"),
@@ -108,9 +118,37 @@ public class HaDeciderTests
             Snapshot(Replica("m3", received: "0-1-20,1-1-1", io: false, applied: "0-1-20,1-1-1"), Cluster(null, Member("m2", Replica("m3", received: "0-1-10,1-1-2", io: false, applied: "0-1-10,1-1-2")))),
             typeof(HaAction.None), "lacks transactions that m2 has"),
 
+        // Unknown is not no: a member whose received position cannot be read now may hold acknowledged transactions.
+        new("a down replica is waited for even when the position it last reported is behind (it may have received more before it stopped)",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Stopped, lastReceived: "0-1-5")).WithRoster("m3")),
+            typeof(HaAction.None), "m2, whose server is down (it had received 0-1-5"),
+        new("a down replica whose restarted agent reports its role as unknown is waited for",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Stopped, MemberRole.Unknown))),
+            typeof(HaAction.None), "whose server is down"),
+        new("a replica whose server does not answer is waited for",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", LocalServer.Unknown(100, "probe timed out"), MemberRole.Replica)).WithRoster("m3")),
+            typeof(HaAction.None), "m2, whose server is not answering"),
+        new("a member on the roster whose agent is silent is waited for (its server may still receive from the former primary)",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false))).WithRoster("m3", "m1", "m2", "m3", "m4")),
+            typeof(HaAction.None), "m4, whose agent has published no state"),
+        new("a silent member is waited for while no last leader was ever recorded",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false))).WithRoster(null)),
+            typeof(HaAction.None), "m3, whose agent has published no state"),
+        new("the silent former primary does not block the election",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false))).WithRoster("m3")
+                with { Roster = ["m1", "m2", "m3"], LastLeader = "m3" }),
+            typeof(HaAction.AcquireLeadership), "most received"),
+        new("the down former primary does not block the election even if it reports itself a replica",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m3", Stopped, MemberRole.Replica, lastReceived: "0-1-99"), Member("m2", Replica("m3", io: false))).WithRoster("m3")),
+            typeof(HaAction.AcquireLeadership), "most received"),
+        new("a forced failover overrides an unknown member",
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Stopped, MemberRole.Replica)).WithRoster("m3")
+                with { Request = new ClusterRequest(RequestKind.Failover, "m3", "m1", RequestPhase.Requested, Now) }),
+            typeof(HaAction.AcquireLeadership), "target of the forced failover"),
+
         // A peer's bad record is that peer's problem: it is set aside, it never throws.
         new("a peer whose published position does not parse is set aside and the election goes on",
-            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false)) with { ReceivedPosition = "0-1-not-a-number" })),
+            Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Replica("m3", io: false)) with { ReceivedPosition = "0-1-not-a-number" }).WithRoster("m3", "m1", "m2", "m3")),
             typeof(HaAction.AcquireLeadership), "set aside the published state of m2"),
         new("a peer whose binlog position does not parse is set aside in a healthy cluster too",
             Snapshot(Primary(), Cluster("m1", Member("m2", Replica("m1")) with { BinlogPosition = "garbage" })),
@@ -295,5 +333,18 @@ public class HaDeciderRequestTests
         var request = new ClusterRequest(RequestKind.Failover, "m1", "m2", RequestPhase.Requested, Now);
         var d = HaDecider.Decide(Snapshot(LocalServer.Stopped(), Cluster("m1") with { Paused = true, Request = request }), Now);
         Assert.IsType<HaAction.ReleaseLeadership>(d.Action);
+    }
+
+    [Fact]
+    public void In_maintenance_mode_a_request_does_not_re_enable_automatic_actions_on_the_members_it_does_not_need()
+    {
+        var request = new ClusterRequest(RequestKind.Switchover, "m2", "m3", RequestPhase.Requested, Now);
+        var stopped = HaDecider.Decide(Snapshot(LocalServer.Stopped(), Cluster("m2") with { Paused = true, Request = request }), Now);
+        Assert.IsType<HaAction.None>(stopped.Action);
+        Assert.Contains("PAUSE", stopped.Reason, StringComparison.Ordinal);
+
+        var notFrom = new ClusterRequest(RequestKind.Failover, "m3", "m2", RequestPhase.Requested, Now);
+        var holder = HaDecider.Decide(Snapshot(LocalServer.Stopped(), Cluster("m1") with { Paused = true, Request = notFrom }), Now);
+        Assert.IsType<HaAction.None>(holder.Action);
     }
 }

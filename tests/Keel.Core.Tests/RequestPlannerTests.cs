@@ -66,4 +66,15 @@ public class RequestPlannerTests
         Assert.Contains("what m3 holds is unknown", refused.Message, StringComparison.Ordinal);
         Assert.True(RequestPlanner.PlanFailover(view, "m2", force: true, Now).Accepted);
     }
+
+    [Fact]
+    public void A_forced_failover_names_a_down_or_silent_member_as_a_possible_loss_but_not_the_former_primary()
+    {
+        var view = Cluster(null, Member("m2", Replica("m1", received: "0-1-10", io: false)), Member("m3", LocalServer.Stopped(), MemberRole.Replica, lastReceived: "0-1-9"))
+            with { Roster = ["m1", "m2", "m3", "m4"], LastLeader = "m1" };
+        var refused = RequestPlanner.PlanFailover(view, "m2", force: false, Now);
+        Assert.Contains("what m3 holds is unknown (its server is not running", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("what m4 holds is unknown (its agent has published no state)", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("what m1 holds", refused.Message, StringComparison.Ordinal);
+    }
 }

@@ -28,8 +28,14 @@ internal static class SnapshotBuilder
             null, null);
     }
 
-    public static MemberState Member(string name, LocalServer server, MemberRole lastRole = MemberRole.Unknown, MemberTags? tags = null) =>
-        MemberStateFactory.FromLocal(Identity(name, tags), server, [], lastRole, 1, Now);
+    public static MemberState Member(string name, LocalServer server, MemberRole lastRole = MemberRole.Unknown, MemberTags? tags = null,
+        string? lastReceived = null) =>
+        MemberStateFactory.FromLocal(Identity(name, tags), server, [], lastRole, 1, Now,
+            lastReceived is null ? null : new MemberStateFactory.ReceivedReading(GtidPosition.Parse(lastReceived), Now.AddSeconds(-1)));
+
+    /// <summary>The roster m1..m3, with <paramref name="lastLeader"/> as the last member that took the leader key.</summary>
+    public static ClusterView WithRoster(this ClusterView view, string? lastLeader, params string[] names) =>
+        view with { Roster = (names.Length == 0 ? ["m1", "m2", "m3"] : names).ToImmutableSortedSet(StringComparer.Ordinal), LastLeader = lastLeader };
 
     public static ClusterView Cluster(string? leader, params MemberState[] members) =>
         new("m1", leader is null ? null : new LeaderRecord(leader, leader == "m1" ? MyLease : 222, 7),

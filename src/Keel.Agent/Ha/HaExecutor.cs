@@ -43,8 +43,8 @@ public sealed class HaExecutor
             case HaAction.None:
                 return null;
             case HaAction.StartServer:
-                var pid = await _server.StartAsync(TimeSpan.FromSeconds(120), ct);
-                return $"the local server is running (pid {pid})";
+                var (pid, recovered) = await _server.StartAsync(TimeSpan.FromSeconds(120), ct);
+                return recovered is null ? $"the local server is running (pid {pid})" : $"the local server is running (pid {pid}); {recovered}";
             case HaAction.Bootstrap:
                 return await _store.BootstrapAsync(Self, lease, now, ct)
                     ? "initialized the cluster and took the leader key"
@@ -68,7 +68,7 @@ public sealed class HaExecutor
                 return await PromoteAsync(s, ct);
             case HaAction.Demote:
                 await PushAsync(p => p.StopWritesToAsync(_config.Haproxy!.ReadWriteBackend, Self, ct));
-                return await _server.DemoteAsync(ct);
+                return (await _server.DemoteAsync(ct)).Sentence;
             case HaAction.Follow f:
                 await _server.FollowAsync(f.Host, f.Port, ct);
                 return $"replicating from {f.Leader} at {f.Host}:{f.Port}";
@@ -119,9 +119,9 @@ public sealed class HaExecutor
         try
         {
             var demoted = await _server.DemoteAsync(ct);
-            if (demoted.StartsWith("killed", StringComparison.Ordinal))
+            if (demoted.Killed)
             {
-                return demoted;
+                return demoted.Sentence;
             }
             position = await _server.BinlogPositionAsync(ct);
             if (!await _server.PeerAppliedAsync(h.Host, h.Port, position, HandOverWait, ct))

@@ -40,6 +40,8 @@ public sealed class HaLoop : IAsyncDisposable
     private MemberState? _lastPublished;
     private DateTimeOffset _lastPublishedAt;
     private string? _lastActionError;
+    private MemberStateFactory.ReceivedReading? _lastReceived;
+    private DateTimeOffset? _unknownSince;
 
     public HaLoop(AgentConfig config, IEtcdClient etcd, ClusterStore store, MariaDbServer server, LocalServerProbe probe,
         HaExecutor executor, AgentStatus status, TimeProvider time, ILogger log)
@@ -114,6 +116,7 @@ public sealed class HaLoop : IAsyncDisposable
         if (local.Status == ServerStatus.Running)
         {
             _lastRole = local.ReadOnly == false ? MemberRole.Primary : MemberRole.Replica;
+            _lastReceived = new MemberStateFactory.ReceivedReading(local.ReceivedPosition, _time.GetUtcNow());
         }
 
         ClusterView? cluster = null;
@@ -127,11 +130,12 @@ public sealed class HaLoop : IAsyncDisposable
         }
 
         var now = _time.GetUtcNow();
+        _unknownSince = local.Status == ServerStatus.Unknown ? _unknownSince ?? now : null;
         var lease = _session is { } sess ? new LeaseView(sess.LeaseId, sess.ExpiresNoEarlierThan, sess.IsLost) : null;
-        var snapshot = new HaSnapshot(_config.Identity, local, cluster, lease, _config.Timing, _lastRole);
+        var snapshot = new HaSnapshot(_config.Identity, local, cluster, lease, _config.Timing, _lastRole, _unknownSince);
         var decision = HaDecider.Decide(snapshot, now);
 
-        var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now);
+        var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now, _lastReceived);
         if (_lastActionError is not null)
         {
             // Operators (and `keel up`) see why an action keeps failing, e.g. a server that cannot start.
@@ -214,6 +218,10 @@ public sealed class HaLoop : IAsyncDisposable
         }
         try
         {
+            if (cluster.Roster is not { } roster || !roster.Contains(Self))
+            {
+                await _store.RegisterAsync(state, ct);
+            }
             await _store.PublishMemberAsync(state, session.LeaseId, ct);
             _lastPublished = state;
             _lastPublishedAt = now;

@@ -33,13 +33,15 @@ public sealed class ServerControl
 
     public MariaDbServer Server => _server;
 
-    public async Task<int> StartAsync(TimeSpan startTimeout, CancellationToken ct)
+    /// <summary>Starts the server read-only; returns its pid and, when its relay log held unapplied transactions, what was recovered.</summary>
+    public async Task<(int Pid, string? Recovered)> StartAsync(TimeSpan startTimeout, CancellationToken ct)
     {
         await _sql.ResetAsync();
         await _server.InitializeAsync(ct);
         var pid = await _server.StartAsync(StartArguments, startTimeout, ct);
         await EnsureUsersAsync(ct);
-        return pid;
+        var recovered = await new RelayLogRecovery(_server, _sql, _timeout).RecoverAsync(ct);
+        return (pid, recovered);
     }
 
     /// <summary>
@@ -117,7 +119,7 @@ public sealed class ServerControl
     /// --init-rpl-role=SLAVE, whose crash recovery truncates exactly those never-acknowledged transactions.
     /// Returns a sentence saying which of the two happened.
     /// </summary>
-    public async Task<string> DemoteAsync(CancellationToken ct)
+    public async Task<DemoteOutcome> DemoteAsync(CancellationToken ct)
     {
         try
         {
@@ -128,10 +130,10 @@ public sealed class ServerControl
         {
             _server.Kill();
             await _sql.ResetAsync();
-            return "killed the local server because commits were waiting for acknowledgements that cannot come; it restarts read-only and truncates them";
+            return new DemoteOutcome(true, "killed the local server because commits were waiting for acknowledgements that cannot come; it restarts read-only and truncates them");
         }
         await KillApplicationSessionsAsync(ct);
-        return "the local server is read-only and its application sessions are closed";
+        return new DemoteOutcome(false, "the local server is read-only and its application sessions are closed");
     }
 
     /// <summary>Waits until a peer has applied everything up to <paramref name="position"/> (asked over TCP as Keel's admin).</summary>
@@ -208,3 +210,6 @@ public sealed class ServerControl
 
     private static string Identifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
 }
+
+/// <summary>How a demotion ended: read-only with its sessions closed, or the server killed (it restarts read-only).</summary>
+public sealed record DemoteOutcome(bool Killed, string Sentence);

@@ -28,6 +28,8 @@ public sealed class ClusterStore
         ClusterRequest? request = null;
         var paused = false;
         LeaderRecord? leader = null;
+        string? lastLeader = null;
+        var roster = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
         {
@@ -38,6 +40,14 @@ public sealed class ClusterStore
             else if (kv.Key == Keys.Leader && StoreJson.Read<LeaderValue>(kv.Value) is { } lv)
             {
                 leader = new LeaderRecord(lv.Name, kv.Lease, kv.CreateRevision);
+            }
+            else if (kv.Key == Keys.LastLeader && StoreJson.Read<LeaderValue>(kv.Value) is { } last)
+            {
+                lastLeader = last.Name;
+            }
+            else if (kv.Key.StartsWith(Keys.RosterPrefix, StringComparison.Ordinal))
+            {
+                roster.Add(kv.Key[Keys.RosterPrefix.Length..]);
             }
             else if (kv.Key == Keys.Request)
             {
@@ -52,18 +62,28 @@ public sealed class ClusterStore
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request);
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader);
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
         _etcd.PutAsync(Keys.Member(state.Name), StoreJson.Write(state), lease, ct);
+
+    /// <summary>
+    /// Puts this member on the roster (no lease: it stays when the agent's key expires) unless it is there already.
+    /// A member leaves the roster only on purpose, never by expiry.
+    /// </summary>
+    public async Task RegisterAsync(MemberState state, CancellationToken ct) =>
+        await _etcd.TxnAsync(new TxnRequest(
+            [Compare.Absent(Keys.RosterEntry(state.Name))],
+            [new PutOp(Keys.RosterEntry(state.Name), StoreJson.Write(new RosterEntry(state.Name, state.Host, state.Port, state.UpdatedAt)))],
+            []), ct);
 
     /// <summary>Creates the initialize key and the leader key together; false when another member won.</summary>
     public async Task<bool> BootstrapAsync(string self, long lease, DateTimeOffset now, CancellationToken ct)
     {
         var result = await _etcd.TxnAsync(new TxnRequest(
             [Compare.Absent(Keys.Initialize), Compare.Absent(Keys.Leader)],
-            [new PutOp(Keys.Initialize, self), new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease)],
+            [new PutOp(Keys.Initialize, self), new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease), LastLeaderPut(self, now)],
             []), ct);
         if (result.Succeeded)
         {
@@ -77,7 +97,7 @@ public sealed class ClusterStore
     {
         var result = await _etcd.TxnAsync(new TxnRequest(
             [Compare.Absent(Keys.Leader)],
-            [new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease)],
+            [new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease), LastLeaderPut(self, now)],
             []), ct);
         return result.Succeeded;
     }
@@ -87,10 +107,13 @@ public sealed class ClusterStore
     {
         var result = await _etcd.TxnAsync(new TxnRequest(
             [Compare.CreateRevisionIs(Keys.Leader, createRevision)],
-            [new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease)],
+            [new PutOp(Keys.Leader, StoreJson.Write(new LeaderValue(self, now)), lease), LastLeaderPut(self, now)],
             []), ct);
         return result.Succeeded;
     }
+
+    // Written in the same transaction as the leader key, without a lease, so it outlives the key it records.
+    private PutOp LastLeaderPut(string self, DateTimeOffset now) => new(Keys.LastLeader, StoreJson.Write(new LeaderValue(self, now)));
 
     /// <summary>Deletes the leader key only if it is still the one we created.</summary>
     public async Task<bool> ReleaseLeaderAsync(long createRevision, CancellationToken ct)

@@ -8,6 +8,9 @@ public sealed record KeyLayout(string Cluster)
     public string Leader => Prefix + "leader";
     public string MembersPrefix => Prefix + "members/";
     public string Member(string name) => MembersPrefix + name;
+    public string RosterPrefix => Prefix + "roster/";
+    public string RosterEntry(string name) => RosterPrefix + name;
+    public string LastLeader => Prefix + "last-leader";
     public string Request => Prefix + "request";
     public string Pause => Prefix + "pause";
     public string HistoryPrefix => Prefix + "history/";

@@ -7,6 +7,9 @@ namespace Keel.Agent.Store;
 /// <summary>What the leader key holds besides its lease and revisions.</summary>
 public sealed record LeaderValue(string Name, DateTimeOffset AcquiredAt);
 
+/// <summary>A member on the roster: added on purpose, kept when its agent's key expires.</summary>
+public sealed record RosterEntry(string Name, string Host, int Port, DateTimeOffset AddedAt);
+
 /// <summary>One leadership change, kept forever under history/.</summary>
 public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string NewPrimary, string Reason, string Position);
 
@@ -15,6 +18,7 @@ public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string 
 [JsonSerializable(typeof(MemberState))]
 [JsonSerializable(typeof(LeaderValue))]
 [JsonSerializable(typeof(HistoryEntry))]
+[JsonSerializable(typeof(RosterEntry))]
 [JsonSerializable(typeof(ClusterRequest))]
 public sealed partial class StoreJson : JsonSerializerContext
 {

@@ -27,7 +27,20 @@ public static class HaDecider
         var decision = DecideUnpaused(s, now);
         // An operator's explicit request is carried out in maintenance mode too (as Patroni does): pausing stops
         // automatic action, not the actions someone asked for.
-        if (s.Cluster is not { Paused: true } || s.Cluster.Request is { } r && r.IsLive(now))
+        if (s.Cluster is not { Paused: true })
+        {
+            return decision;
+        }
+        // A live request lets through only the steps that carry it out (hand over, release or take the key, promote,
+        // demote, follow, stop replicating). Starting a stopped server and bootstrapping stay the operator's while
+        // paused, and only the primary the request moves away from may release the key: a request to one member must
+        // not re-enable every automatic action on the others.
+        if (s.Cluster.Request is { } r && r.IsLive(now) && decision.Action switch
+            {
+                HaAction.StartServer or HaAction.Bootstrap => false,
+                HaAction.ReleaseLeadership => r.From == s.Self.Name,
+                _ => true,
+            })
         {
             return decision;
         }
@@ -57,7 +70,16 @@ public static class HaDecider
 
         if (local.Status == ServerStatus.Unknown)
         {
-            // The process exists but does not answer: it may still accept writes, so nothing may move.
+            // A hung primary would keep renewing its lease and hold the cluster without writes forever. After a TTL of
+            // silence it lets go: the replicas stop replicating from it when the key goes, so it can have no commit
+            // acknowledged any more, and when it answers again it is writable without the key and demotes itself.
+            if (cluster?.Leader is { } mine && mine.Name == self && s.Lease is { IsLost: false }
+                && s.LocalUnknownSince is { } since && now - since >= s.Timing.HungServerTimeout)
+            {
+                return new Decision(new HaAction.ReleaseLeadership(mine.CreateRevision),
+                    $"released the leader key because the local server has not answered for {(now - since).TotalSeconds:0.#} s ({local.ProbeError}), so that a replica can take over; it can get no more acknowledgements and demotes itself when it answers again");
+            }
+            // The process exists but does not answer: it may still accept writes, so nothing may move yet.
             return Decision.Nothing($"could not probe the local server ({local.ProbeError}); taking no action until it answers");
         }
 
@@ -246,13 +268,10 @@ public static class HaDecider
                 : Decision.Nothing($"nobody holds the leader key; waiting for {request.To} to take over as the {Describe(request)} asks");
         }
 
-        foreach (var other in others)
+        var unknown = UnknownHolders(s, others);
+        if (unknown.Count > 0)
         {
-            if (other.Server != ServerStatus.Running && other.Role == MemberRole.Replica
-                && GtidPosition.Parse(other.ReceivedPosition).CompareWith(mine) is GtidOrder.Ahead or GtidOrder.Diverged)
-            {
-                return Decision.Nothing($"nobody holds the leader key; waiting for replica {other.Name}, whose server is down, because it may hold transactions this member lacks");
-            }
+            return Decision.Nothing($"nobody holds the leader key; waiting for {string.Join(" and ", unknown)}, because what it received is unknown and may include acknowledged transactions this member lacks (unknown is not no; `keel failover --to MEMBER --force` overrides and says what may be lost)");
         }
 
         var ranked = CandidateRanking.Rank(others.Append(selfState));
@@ -272,6 +291,30 @@ public static class HaDecider
         }
         return new Decision(new HaAction.AcquireLeadership(),
             $"tried to take the leader key because nobody holds it and this member has the most received transactions ({mine})");
+    }
+
+    /// <summary>
+    /// Members other than the former primary whose received position cannot be read now: a server that is down or
+    /// does not answer (the last position its agent read is only a lower bound: it may have received and acknowledged
+    /// more before it stopped), and a member on the roster that has published nothing (its agent is down or cut off
+    /// while its server may still be receiving from the former primary). Any of them may hold a transaction the
+    /// primary acknowledged and no running member has, so none may be skipped. The former primary itself is left out:
+    /// what only it holds was never acknowledged. It is the last leader on record, or, before one was recorded, the
+    /// member that last reported itself primary.
+    /// </summary>
+    private static List<string> UnknownHolders(HaSnapshot s, IReadOnlyList<MemberState> others)
+    {
+        var cluster = s.Cluster!;
+        bool WasPrimary(string name, MemberState? m) =>
+            cluster.LastLeader is { } last ? name == last : m?.Role == MemberRole.Primary;
+        var down = others
+            .Where(o => o.Server != ServerStatus.Running && !WasPrimary(o.Name, o))
+            .Select(o => $"{o.Name}, whose server is {(o.Server == ServerStatus.Stopped ? "down" : "not answering")}"
+                + (o.ReceivedAt is { } at && o.ReceivedPosition.Length > 0 ? $" (it had received {o.ReceivedPosition} at {at:HH:mm:ss.fff}Z)" : ""));
+        var silent = cluster.Silent
+            .Where(name => name != s.Self.Name && !WasPrimary(name, null))
+            .Select(name => $"{name}, whose agent has published no state (down or cut off from etcd)");
+        return down.Concat(silent).ToList();
     }
 
     /// <summary>

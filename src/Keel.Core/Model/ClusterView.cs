@@ -2,13 +2,24 @@ using System.Collections.Immutable;
 
 namespace Keel.Core.Model;
 
-/// <summary>The cluster as read from etcd at the start of a tick.</summary>
+/// <summary>
+/// The cluster as read from etcd at the start of a tick. <see cref="Roster"/> lists the members that were added on
+/// purpose (they stay listed when their agent's key expires); <see cref="LastLeader"/> names the member that took the
+/// leader key last (kept when the key itself is gone), so that an election can tell a vanished former primary, whose
+/// unacknowledged tail may be lost, from a vanished replica, which may hold acknowledged transactions.
+/// </summary>
 public sealed record ClusterView(
     string? InitializedBy,
     LeaderRecord? Leader,
     ImmutableDictionary<string, MemberState> Members,
     bool Paused = false,
-    ClusterRequest? Request = null)
+    ClusterRequest? Request = null,
+    ImmutableSortedSet<string>? Roster = null,
+    string? LastLeader = null)
 {
     public bool IsInitialized => InitializedBy is not null;
+
+    /// <summary>Members on the roster that have published no state (their agent is down or cut off from etcd).</summary>
+    public IEnumerable<string> Silent =>
+        (Roster ?? ImmutableSortedSet<string>.Empty).Where(name => !Members.ContainsKey(name));
 }

@@ -5,6 +5,8 @@ namespace Keel.Core.Model;
 /// <summary>
 /// Everything one decision may read. <see cref="Cluster"/> is null when etcd could not be read this tick: that is
 /// "unknown", never "no leader". <see cref="Lease"/> is null while the agent has no session with etcd.
+/// <see cref="LocalUnknownSince"/> is when the local server first failed to answer a probe in the current run of
+/// failures (null while it answers or is stopped).
 /// </summary>
 public sealed record HaSnapshot(
     MemberIdentity Self,
@@ -12,4 +14,5 @@ public sealed record HaSnapshot(
     ClusterView? Cluster,
     LeaseView? Lease,
     TimingRules Timing,
-    MemberRole LastKnownRole = MemberRole.Unknown);
+    MemberRole LastKnownRole = MemberRole.Unknown,
+    DateTimeOffset? LocalUnknownSince = null);

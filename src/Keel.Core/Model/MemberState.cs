@@ -28,6 +28,12 @@ public sealed record MemberState
     public bool SqlRunning { get; init; }
     public string BinlogPosition { get; init; } = "";
     public string ReceivedPosition { get; init; } = "";
+    /// <summary>
+    /// When <see cref="ReceivedPosition"/> was read from the running server. While the server is down the agent keeps
+    /// publishing the last position it read, with this older time: a lower bound, since the server may have received
+    /// (and acknowledged) more before it stopped. Null when the agent never read one.
+    /// </summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
     public long? LagSeconds { get; init; }
     public bool? SemiSync { get; init; }
     public string? LastError { get; init; }

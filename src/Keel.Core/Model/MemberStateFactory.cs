@@ -9,12 +9,14 @@ public static class MemberStateFactory
         IEnumerable<MemberState> peers,
         MemberRole lastKnownRole,
         int? agentPid,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        ReceivedReading? lastReceived = null)
     {
         var replication = local.Replication;
         var following = replication?.SourceHost is { } host
             ? peers.FirstOrDefault(p => p.Host == host && p.Port == replication.SourcePort)?.Name ?? $"{host}:{replication.SourcePort}"
             : null;
+        var running = local.Status == ServerStatus.Running;
         var role = local.Status != ServerStatus.Running
             ? lastKnownRole
             : local.ReadOnly == false ? MemberRole.Primary : MemberRole.Replica;
@@ -32,7 +34,8 @@ public static class MemberStateFactory
             IoRunning = replication?.IoRunning ?? false,
             SqlRunning = replication?.SqlRunning ?? false,
             BinlogPosition = local.BinlogPosition.ToString(),
-            ReceivedPosition = local.ReceivedPosition.ToString(),
+            ReceivedPosition = running ? local.ReceivedPosition.ToString() : lastReceived?.Position.ToString() ?? "",
+            ReceivedAt = running ? now : lastReceived?.At,
             LagSeconds = replication?.SecondsBehindSource,
             SemiSync = local.SemiSyncActive,
             LastError = local.ProbeError ?? FirstNonEmpty(replication?.LastIoError, replication?.LastSqlError),
@@ -41,6 +44,9 @@ public static class MemberStateFactory
             UpdatedAt = now,
         };
     }
+
+    /// <summary>A received position read from the running server, and when: kept by the agent for when the server is down.</summary>
+    public sealed record ReceivedReading(Keel.Core.Gtid.GtidPosition Position, DateTimeOffset At);
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrEmpty(v));
 }

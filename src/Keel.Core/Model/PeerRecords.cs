@@ -14,7 +14,8 @@ public static class PeerRecords
     public static (ClusterView Readable, IReadOnlyList<string> SetAside) Readable(ClusterView view)
     {
         var bad = view.Members.Values.Where(m => !IsReadable(m)).Select(m => m.Name).Order(StringComparer.Ordinal).ToList();
-        return bad.Count == 0 ? (view, bad) : (view with { Members = view.Members.RemoveRange(bad) }, bad);
+        // Set aside from the roster too: a bad record is that peer's problem and must not block elections as "silent".
+        return bad.Count == 0 ? (view, bad) : (view with { Members = view.Members.RemoveRange(bad), Roster = view.Roster?.Except(bad) }, bad);
     }
 
     public static bool IsReadable(MemberState m) =>

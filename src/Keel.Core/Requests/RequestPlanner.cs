@@ -103,6 +103,10 @@ public static class RequestPlanner
             .Where(x => x.Beyond > 0)
             .Select(x => $"{x.Name} has {x.Beyond} transaction(s) that {to} lacks")
             .Concat(unreadable.Select(name => $"what {name} holds is unknown (its published GTID position does not parse)"))
+            .Concat(view.Members.Values.Where(m => m.Name != to && m.Name != view.LastLeader && m.Server != ServerStatus.Running)
+                .Select(m => $"what {m.Name} holds is unknown (its server is not running; it may have received more than it last reported)"))
+            .Concat(view.Silent.Where(name => name != to && name != view.LastLeader)
+                .Select(name => $"what {name} holds is unknown (its agent has published no state)"))
             .ToList();
         var risk = losses.Count == 0
             ? $"{to} has every transaction the other members reported; nothing known is lost"

@@ -15,6 +15,14 @@ public sealed record TimingRules(TimeSpan Ttl, TimeSpan LoopInterval, TimeSpan R
 
     public TimeSpan DemoteMargin => LoopInterval + RequestTimeout;
 
+    /// <summary>
+    /// How long the primary's own server may go without answering a probe (SIGSTOP, an I/O stall) before its agent
+    /// releases the leader key: one TTL, the same time a primary whose whole host vanished keeps the cluster waiting.
+    /// Releasing is safe: the replicas stop their IO threads when the key goes, so the hung server can get no more
+    /// acknowledgements, and lossless semi-sync then lets none of its commits return to a client.
+    /// </summary>
+    public TimeSpan HungServerTimeout => Ttl;
+
     /// <summary>Null when valid, else the reason in one sentence.</summary>
     public string? Validate()
     {

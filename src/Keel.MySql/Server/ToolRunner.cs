@@ -11,14 +11,21 @@ internal static class ToolRunner
     /// first position, so the caller controls the order.
     /// </remarks>
     public static async Task<(int ExitCode, string Output)> RunAsync(
-        string program, IReadOnlyList<string> args, string workingDirectory, CancellationToken ct)
+        string program, IReadOnlyList<string> args, string workingDirectory, CancellationToken ct, string? input = null)
     {
         var psi = ExternalPrograms.StartInfo(program, args);
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
+        psi.RedirectStandardInput = input is not null;
         psi.WorkingDirectory = workingDirectory;
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"{program} did not start");
+        if (input is not null)
+        {
+            // Written whole, then closed: the tool reads to end of input (a client running a script, say).
+            await process.StandardInput.WriteAsync(input.AsMemory(), ct);
+            process.StandardInput.Close();
+        }
 
         // Both pipes drained concurrently: a tool blocked on a full stderr pipe would never exit.
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
