@@ -1,4 +1,8 @@
+using System.Diagnostics;
+using Keel.Bench;
+using Keel.Core.Model;
 using Keel.MySql;
+using Keel.Playground;
 using Xunit.Abstractions;
 
 namespace Keel.Scenarios;
@@ -73,5 +77,117 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
             }, Generous, $"every acknowledged row on {member}");
             Assert.Equal("10", count);
         }
+    }
+
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
+    private static async Task<string> WaitForNewPrimaryAsync(PlaygroundCluster cluster, string old) =>
+        await PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            var v = await cluster.ViewAsync();
+            return v.Leader is { } l && l.Name != old && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
+        }, Generous, "a new writable primary");
+
+    private FaultReport Report(FaultReport r)
+    {
+        output.WriteLine("FIGURES " + r);
+        Assert.Equal(0, r.AcknowledgedLost);
+        Assert.Equal(0, r.SplitBrainSwitches);
+        return r;
+    }
+
+    /// <summary>
+    /// The primary's mariadbd hangs (SIGSTOP) for 40 s while its agent runs. The agent releases the key after one TTL
+    /// of silence (6 s here), a replica takes over, and the resumed server, writable without the key and with commits
+    /// waiting for acknowledgements that cannot come, is demoted (killed and restarted: crash recovery truncates them)
+    /// and rejoins. The write checker's direct writers prove it acknowledged nothing after it resumed.
+    /// </summary>
+    [Fact]
+    public async Task A_hung_primary_server_with_its_agent_alive_is_failed_over_after_a_ttl_and_rejoins_when_it_resumes()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var leader = (await cluster.ViewAsync()).Leader!.Name;
+        var pid = cluster.Server(leader).RunningPid()!.Value;
+        var hung = Stopwatch.StartNew();
+        checker.FaultNow();
+        ProcessTools.Signal(pid, SigStop);
+        string next;
+        try
+        {
+            next = await WaitForNewPrimaryAsync(cluster, leader);
+            output.WriteLine($"{next} is the writable primary {hung.Elapsed.TotalSeconds:0.0} s after {leader}'s server hung");
+            // The bound: one TTL (6 s) of silence, the probe's timeout, a tick and the promotion, with room for a slow machine.
+            Assert.True(hung.Elapsed < TimeSpan.FromSeconds(30), $"failover took {hung.Elapsed}");
+            await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+            var rest = TimeSpan.FromSeconds(40) - hung.Elapsed;
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest);
+            }
+        }
+        finally
+        {
+            ProcessTools.Signal(pid, SigCont);
+        }
+        await PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            var v = await cluster.ViewAsync();
+            return v.Members.TryGetValue(leader, out var m) && m.Following == next && m.IoRunning && m.SqlRunning ? "ok" : null;
+        }, Generous, $"{leader} to rejoin as a replica of {next}");
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+        Report(await checker.FinishAsync("primary mariadbd hung 40 s, agent alive"));
+        Assert.Contains("released the leader key because the local server has not answered for", cluster.AgentLog(leader), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A replica's agent is stopped (its key expires) while its server keeps replicating and acknowledging; then the
+    /// primary's server is killed. Nobody may be promoted while that member is silent: its server may hold
+    /// acknowledged commits the others lack. When its agent comes back the election completes with nothing lost.
+    /// </summary>
+    [Fact]
+    public async Task A_replica_whose_agent_is_down_but_whose_server_runs_blocks_the_election_until_it_is_heard_from()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var view = await cluster.ViewAsync();
+        var leader = view.Leader!.Name;
+        var silent = view.Members.Values.First(m => m.Name != leader);
+        var other = view.Members.Values.First(m => m.Name != leader && m.Name != silent.Name).Name;
+        ProcessTools.Signal(silent.AgentPid!.Value, SigStop);
+        try
+        {
+            await PlaygroundCluster.EventuallyAsync(async () => (await cluster.ViewAsync()).Members.ContainsKey(silent.Name) ? null : "gone",
+                Generous, $"the member key of {silent.Name} to expire");
+            checker.FaultNow();
+            cluster.Server(leader).Kill();
+            var waiting = $"waiting for {silent.Name}, whose agent has published no state";
+            await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(cluster.AgentLog(other).Contains(waiting, StringComparison.Ordinal) ? "ok" : null),
+                Generous, $"{other} to wait for {silent.Name}");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var during = await cluster.ViewAsync();
+            Assert.True(during.Leader is null || during.Leader.Name == leader, $"{during.Leader?.Name} was promoted while {silent.Name} was silent");
+        }
+        finally
+        {
+            ProcessTools.Signal(silent.AgentPid!.Value, SigCont);
+        }
+        await WaitForNewPrimaryAsync(cluster, leader);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        Report(await checker.FinishAsync("replica agent down, then primary killed"));
+    }
+
+    /// <summary>A member record that does not parse (a foreign or broken writer) never stalls an election.</summary>
+    [Fact]
+    public async Task A_malformed_peer_record_does_not_stop_a_failover()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        var leader = (await cluster.ViewAsync()).Leader!.Name;
+        await cluster.Etcd.PutAsync(cluster.Store.Keys.Member("m9"),
+            """{"name":"m9","host":"127.0.0.1","port":1,"api_url":"http://127.0.0.1:1","server":"Running","read_only":true,"binlog_position":"0-1-not-a-number","received_position":"garbage"}""");
+        cluster.Server(leader).Kill();
+        var next = await WaitForNewPrimaryAsync(cluster, leader);
+        Assert.Contains("set aside the published state of m9", cluster.AgentLog(next), StringComparison.Ordinal);
     }
 }
