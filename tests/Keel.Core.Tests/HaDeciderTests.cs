@@ -62,6 +62,23 @@ public class HaDeciderTests
         new("a restarted agent moves its leader key onto its new lease",
             Snapshot(Primary(), Cluster("m1") with { Leader = new LeaderRecord("m1", 999, 7) }), typeof(HaAction.ReclaimLeadership), "new session lease"),
 
+        // No replica can acknowledge: fail fast instead of hanging, never asynchronous.
+        new("a primary with no replica connected for the timeout turns read-only but keeps the key",
+            Snapshot(Primary() with { SemiSyncClients = 0 }, Cluster("m1")) with { NoReplicaSince = Now.AddSeconds(-3) },
+            typeof(HaAction.HoldWritesForReplicas), "no replica has been connected to acknowledge commits for 3 s"),
+        new("a primary whose replicas left only just now stays writable",
+            Snapshot(Primary() with { SemiSyncClients = 0 }, Cluster("m1")) with { NoReplicaSince = Now.AddSeconds(-1) },
+            typeof(HaAction.None), "healthy primary"),
+        new("a primary held for replicas stays read-only while none is connected",
+            Snapshot(ReadOnlyServer() with { SemiSyncClients = 0 }, Cluster("m1")) with { HeldForReplicas = true },
+            typeof(HaAction.None), "no replica is connected"),
+        new("a primary held for replicas is writable again once one connects",
+            Snapshot(ReadOnlyServer() with { SemiSyncClients = 1 }, Cluster("m1")) with { HeldForReplicas = true },
+            typeof(HaAction.Promote), "writable again because a replica is connected"),
+        new("a replica follows a leader that waits for replicas although it is read-only",
+            Snapshot(ReadOnlyServer(), Cluster("m2", Member("m2", ReadOnlyServer()) with { WaitingForReplicas = true })),
+            typeof(HaAction.Follow), "started replicating from m2"),
+
         // Followers.
         new("a writable server that is not the leader demotes itself",
             Snapshot(Primary(), Cluster("m2", Member("m2", Primary()))), typeof(HaAction.Demote), "m2 holds the leader key"),
@@ -346,5 +363,60 @@ public class HaDeciderRequestTests
         var notFrom = new ClusterRequest(RequestKind.Failover, "m3", "m2", RequestPhase.Requested, Now);
         var holder = HaDecider.Decide(Snapshot(LocalServer.Stopped(), Cluster("m1") with { Paused = true, Request = notFrom }), Now);
         Assert.IsType<HaAction.None>(holder.Action);
+    }
+}
+
+public class HaDeciderStoreLossTests
+{
+    private static readonly StoreMemory Remembered = new(Initialized: true, HighestRevision: 5000, StaleAtOrBelow: 0);
+
+    [Fact]
+    public void A_writable_server_is_made_read_only_at_once_when_etcd_holds_no_cluster()
+    {
+        var empty = Cluster(null) with { InitializedBy = null };
+        var d = HaDecider.Decide(Snapshot(Primary(), empty) with { Memory = Remembered }, Now);
+        Assert.IsType<HaAction.Demote>(d.Action);
+        Assert.Contains("etcd holds no cluster", d.Reason, StringComparison.Ordinal);
+        Assert.IsType<HaAction.Demote>(HaDecider.Decide(Snapshot(Primary(), empty), Now).Action);
+    }
+
+    [Fact]
+    public void A_member_that_remembers_the_cluster_re_creates_it_and_one_that_does_not_refuses()
+    {
+        var empty = Cluster(null) with { InitializedBy = null };
+        var remembers = HaDecider.Decide(Snapshot(ReadOnlyServer("0-1-9"), empty) with { Memory = Remembered }, Now);
+        Assert.IsType<HaAction.Reinitialize>(remembers.Action);
+        var forgot = HaDecider.Decide(Snapshot(ReadOnlyServer("0-1-9"), empty) with { Memory = StoreMemory.Nothing }, Now);
+        Assert.IsType<HaAction.None>(forgot.Action);
+        Assert.Contains("refusing to bootstrap", forgot.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_leader_key_from_an_older_snapshot_is_deleted_never_followed_or_reclaimed()
+    {
+        var memory = Remembered.Observe(Cluster("m2") with { Revision = 300 });
+        Assert.Equal(300, memory.StaleAtOrBelow);
+        var restored = Cluster("m2", Member("m2", Primary("0-1-5"))) with { Leader = new LeaderRecord("m2", 222, 120), Revision = 310 };
+        var follower = HaDecider.Decide(Snapshot(ReadOnlyServer("0-1-9"), restored) with { Memory = memory }, Now);
+        Assert.Equal(new HaAction.DeleteStaleLeader(120), follower.Action);
+        Assert.Contains("before etcd went back to revision 300", follower.Reason, StringComparison.Ordinal);
+
+        // The member it names does not reclaim it either.
+        var named = restored with { Leader = new LeaderRecord("m1", 999, 120) };
+        Assert.IsType<HaAction.DeleteStaleLeader>(HaDecider.Decide(Snapshot(ReadOnlyServer(), named) with { Memory = memory }, Now).Action);
+
+        // A leader key created after the store went back is followed as usual.
+        var fresh = restored with { Leader = new LeaderRecord("m2", 222, 301) };
+        Assert.IsType<HaAction.Follow>(HaDecider.Decide(Snapshot(ReadOnlyServer("0-1-9"), fresh) with { Memory = memory }, Now).Action);
+    }
+
+    [Fact]
+    public void The_memory_notices_a_store_that_went_back_and_remembers_initialization()
+    {
+        var m = StoreMemory.Nothing.Observe(Cluster("m1") with { Revision = 10 });
+        Assert.Equal(new StoreMemory(true, 10, 0), m);
+        Assert.Equal(new StoreMemory(true, 20, 0), m.Observe(Cluster("m1") with { Revision = 20 }));
+        Assert.Equal(new StoreMemory(true, 3, 3), m.Observe(Cluster(null) with { InitializedBy = null, Revision = 3 }));
+        Assert.Same(m, m.Observe(Cluster("m1") with { Revision = 0 }));
     }
 }

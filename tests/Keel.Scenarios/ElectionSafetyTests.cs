@@ -190,4 +190,92 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         var next = await WaitForNewPrimaryAsync(cluster, leader);
         Assert.Contains("set aside the published state of m9", cluster.AgentLog(next), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// etcd comes back empty (its data moved aside, as a wiped or replaced etcd would) under write load. The primary
+    /// must not stay writable without a leader key; the members that remember the cluster re-create it, and the usual
+    /// election brings the cluster back by itself with nothing lost and never two writers.
+    /// </summary>
+    [Fact]
+    public async Task When_etcd_comes_back_empty_under_write_load_the_cluster_recovers_by_itself_with_nothing_lost()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var before = (await cluster.ViewAsync()).Leader!;
+        var etcd = cluster.Runner.Etcd(cluster.Spec);
+        checker.FaultNow();
+        etcd.Kill();
+        var aside = cluster.Layout.EtcdData + ".wiped-by-test";
+        Directory.Move(cluster.Layout.EtcdData, aside);
+        output.WriteLine($"moved etcd's data aside to {aside}");
+        var wiped = Stopwatch.StartNew();
+        await etcd.StartAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+
+        var leader = await PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            var v = await cluster.ViewAsync();
+            return v.IsInitialized && v.Leader is { } l && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l : null;
+        }, Generous, "a writable primary after etcd came back empty");
+        output.WriteLine($"{leader.Name} is the writable primary {wiped.Elapsed.TotalSeconds:0.0} s after etcd came back empty (before: {before.Name})");
+        await cluster.WaitForHealthyAsync(Generous);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        Report(await checker.FinishAsync("etcd emptied under write load"));
+        var logs = string.Join("\n", cluster.Spec.Members.Select(m => cluster.AgentLog(m.Name)));
+        Assert.Contains("re-created the initialize key because this member remembers the cluster", logs, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Both replicas stop replicating while their agents are stopped, so no replica can acknowledge. With lossless
+    /// semi-sync every commit would hang; instead the primary turns read-only after no_replica_timeout (3 s) and a
+    /// client gets an immediate read-only error. It keeps the leader key, and is writable again as soon as a replica
+    /// acknowledges. Never asynchronous.
+    /// </summary>
+    [Fact]
+    public async Task A_primary_that_no_replica_can_acknowledge_fails_writes_at_once_and_takes_them_again_when_one_returns()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "10s");
+        var view = await cluster.ViewAsync();
+        var leader = view.Leader!;
+        var replicas = view.Members.Values.Where(m => m.Name != leader.Name).ToList();
+        await using (var rw = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            await rw.QueryAsync("CREATE TABLE hold_probe (id INT PRIMARY KEY)");
+        }
+        foreach (var r in replicas)
+        {
+            ProcessTools.Signal(r.AgentPid!.Value, SigStop);
+        }
+        try
+        {
+            foreach (var r in replicas)
+            {
+                await cluster.RootQueryAsync(r.Name, "STOP SLAVE");
+            }
+            await PlaygroundCluster.EventuallyAsync(async () =>
+                (await cluster.RootQueryAsync(leader.Name, "SELECT @@global.read_only")).Scalar() == "1" ? "ok" : null,
+                TimeSpan.FromSeconds(20), $"{leader.Name} to turn read-only with no replica connected");
+            await using var direct = await MySqlConnection.OpenAsync(cluster.Bench.Direct(leader.Name));
+            var watch = Stopwatch.StartNew();
+            var refused = await Assert.ThrowsAsync<MySqlServerException>(() => direct.QueryAsync("INSERT INTO hold_probe VALUES (1)", timeout: TimeSpan.FromSeconds(10)));
+            output.WriteLine($"a write to {leader.Name} failed after {watch.Elapsed.TotalMilliseconds:0} ms: {refused.Message}");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the write took {watch.Elapsed} to fail");
+            Assert.Contains("no replica has been connected to acknowledge commits", cluster.AgentLog(leader.Name), StringComparison.Ordinal);
+            var during = (await cluster.ViewAsync()).Leader!;
+            Assert.Equal((leader.Name, leader.CreateRevision), (during.Name, during.CreateRevision));
+        }
+        finally
+        {
+            foreach (var r in replicas)
+            {
+                ProcessTools.Signal(r.AgentPid!.Value, SigCont);
+            }
+        }
+        await cluster.WaitForHealthyAsync(Generous);
+        await using (var rw = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            await rw.QueryAsync("INSERT INTO hold_probe VALUES (2)", timeout: TimeSpan.FromSeconds(20));
+        }
+        Assert.Equal(leader.CreateRevision, (await cluster.ViewAsync()).Leader!.CreateRevision);
+        Assert.Contains("writable again because a replica is connected", cluster.AgentLog(leader.Name), StringComparison.Ordinal);
+    }
 }

@@ -132,7 +132,8 @@ public static class AgentConfigLoader
         {
             return d;
         }
-        var rules = new TimingRules(f.Duration("ttl", d.Ttl), f.Duration("loop_interval", d.LoopInterval), f.Duration("request_timeout", d.RequestTimeout));
+        var rules = new TimingRules(f.Duration("ttl", d.Ttl), f.Duration("loop_interval", d.LoopInterval), f.Duration("request_timeout", d.RequestTimeout),
+            f.Duration("no_replica_timeout", d.NoReplicaTimeout));
         f.RejectUnknown();
         var problem = rules.Validate();
         f.Check("ttl", problem is null, problem ?? "");

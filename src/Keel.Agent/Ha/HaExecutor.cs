@@ -49,6 +49,16 @@ public sealed class HaExecutor
                 return await _store.BootstrapAsync(Self, lease, now, ct)
                     ? "initialized the cluster and took the leader key"
                     : "another member initialized the cluster first";
+            case HaAction.HoldWritesForReplicas:
+                return (await _server.DemoteAsync(ct)).Sentence + "; it keeps the leader key and is writable again when a replica connects";
+            case HaAction.Reinitialize:
+                return await _store.ReinitializeAsync(Self, now, ct)
+                    ? "re-created the initialize key"
+                    : "another member re-created the initialize key first";
+            case HaAction.DeleteStaleLeader d:
+                return await _store.ReleaseLeaderAsync(d.CreateRevision, ct)
+                    ? "deleted the stale leader key"
+                    : "the stale leader key had already changed";
             case HaAction.AcquireLeadership:
                 if (!await _store.AcquireLeaderAsync(Self, lease, now, ct))
                 {

@@ -42,6 +42,11 @@ public sealed class HaLoop : IAsyncDisposable
     private string? _lastActionError;
     private MemberStateFactory.ReceivedReading? _lastReceived;
     private DateTimeOffset? _unknownSince;
+    private readonly StoreMemoryFile _memoryFile;
+    private StoreMemory _memory;
+    private DateTimeOffset _memorySavedAt;
+    private DateTimeOffset? _noReplicaSince;
+    private bool _heldForReplicas;
 
     public HaLoop(AgentConfig config, IEtcdClient etcd, ClusterStore store, MariaDbServer server, LocalServerProbe probe,
         HaExecutor executor, AgentStatus status, TimeProvider time, ILogger log)
@@ -55,6 +60,8 @@ public sealed class HaLoop : IAsyncDisposable
         _status = status;
         _time = time;
         _log = log;
+        _memoryFile = new StoreMemoryFile(config.Member.RunDir);
+        _memory = _memoryFile.Load();
     }
 
     private string Self => _config.Member.Name;
@@ -129,13 +136,24 @@ public sealed class HaLoop : IAsyncDisposable
             _log.EtcdUnreachable(Self, ex.Message);
         }
 
+        if (cluster is not null)
+        {
+            Remember(cluster);
+        }
+
         var now = _time.GetUtcNow();
         _unknownSince = local.Status == ServerStatus.Unknown ? _unknownSince ?? now : null;
+        _noReplicaSince = local.IsWritable && local.SemiSyncClients == 0 ? _noReplicaSince ?? now : null;
+        if (cluster is not null && cluster.Leader?.Name != Self)
+        {
+            _heldForReplicas = false;
+        }
         var lease = _session is { } sess ? new LeaseView(sess.LeaseId, sess.ExpiresNoEarlierThan, sess.IsLost) : null;
-        var snapshot = new HaSnapshot(_config.Identity, local, cluster, lease, _config.Timing, _lastRole, _unknownSince);
+        var snapshot = new HaSnapshot(_config.Identity, local, cluster, lease, _config.Timing, _lastRole, _unknownSince, _memory, _noReplicaSince, _heldForReplicas);
         var decision = HaDecider.Decide(snapshot, now);
 
         var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now, _lastReceived);
+        published = published with { WaitingForReplicas = _heldForReplicas };
         if (_lastActionError is not null)
         {
             // Operators (and `keel up`) see why an action keeps failing, e.g. a server that cannot start.
@@ -163,6 +181,12 @@ public sealed class HaLoop : IAsyncDisposable
         {
             var outcome = await _executor.ExecuteAsync(decision, snapshot, _lastLeader, ct);
             _lastActionError = null;
+            _heldForReplicas = decision.Action switch
+            {
+                HaAction.HoldWritesForReplicas => true,
+                HaAction.Promote or HaAction.Demote or HaAction.ReleaseLeadership or HaAction.HandOver => false,
+                _ => _heldForReplicas,
+            };
             if (outcome is not null)
             {
                 _log.ActionDone(Self, outcome);
@@ -178,6 +202,40 @@ public sealed class HaLoop : IAsyncDisposable
             return false;
         }
         return true;
+    }
+
+    /// <summary>Updates the store memory with this read; says so when etcd went back in time.</summary>
+    private void Remember(ClusterView cluster)
+    {
+        var next = _memory.Observe(cluster);
+        if (next == _memory)
+        {
+            return;
+        }
+        if (next.StaleAtOrBelow != _memory.StaleAtOrBelow)
+        {
+            var text = $"etcd went back from revision {_memory.HighestRevision} to {cluster.Revision} (wiped, replaced or restored from an older snapshot); keys created up to revision {cluster.Revision} are treated as from the past";
+            _log.StoreRewound(Self, text);
+            Journal(_time.GetUtcNow(), 303, text);
+        }
+        var important = next.Initialized != _memory.Initialized || next.StaleAtOrBelow != _memory.StaleAtOrBelow;
+        _memory = next;
+        // The revision grows on every write to etcd; saving it at most every few seconds is enough to notice a store
+        // that went back further than that.
+        var now = _time.GetUtcNow();
+        if (!important && now - _memorySavedAt < RepublishEvery)
+        {
+            return;
+        }
+        try
+        {
+            _memoryFile.Save(next);
+            _memorySavedAt = now;
+        }
+        catch (IOException ex)
+        {
+            _log.StoreMemoryNotSaved(Self, _memoryFile.FilePath, ex.Message);
+        }
     }
 
     private async Task EnsureSessionAsync(CancellationToken ct)

@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(500, LogLevel.Warning, "{Member}: could not update HAProxy: {Error}")]
     public static partial void ProxyFailed(this ILogger logger, string member, string error);
+
+    [LoggerMessage(303, LogLevel.Warning, "{Member}: {Observation}")]
+    public static partial void StoreRewound(this ILogger logger, string member, string observation);
+
+    [LoggerMessage(304, LogLevel.Warning, "{Member}: could not keep the store memory in {Path}: {Error}")]
+    public static partial void StoreMemoryNotSaved(this ILogger logger, string member, string path, string error);
 }

@@ -62,7 +62,7 @@ public sealed class ClusterStore
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader);
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision);
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
@@ -88,6 +88,20 @@ public sealed class ClusterStore
         if (result.Succeeded)
         {
             await AppendHistoryAsync(new HistoryEntry(now, null, self, "initialized a new cluster", ""), ct);
+        }
+        return result.Succeeded;
+    }
+
+    /// <summary>
+    /// Re-creates only the initialize key, when etcd came back without the cluster its members remember; false when
+    /// it exists already. No leader key: the usual election decides who leads.
+    /// </summary>
+    public async Task<bool> ReinitializeAsync(string self, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest([Compare.Absent(Keys.Initialize)], [new PutOp(Keys.Initialize, self)], []), ct);
+        if (result.Succeeded)
+        {
+            await AppendHistoryAsync(new HistoryEntry(now, null, self, "re-created the cluster's keys after etcd came back without them", ""), ct);
         }
         return result.Succeeded;
     }

@@ -20,6 +20,7 @@ public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string 
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(RosterEntry))]
 [JsonSerializable(typeof(ClusterRequest))]
+[JsonSerializable(typeof(StoreMemory))]
 public sealed partial class StoreJson : JsonSerializerContext
 {
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);

@@ -12,6 +12,15 @@ public abstract record HaAction
     /// <summary>Create the initialize key and the leader key in one transaction (first member of a new cluster).</summary>
     public sealed record Bootstrap : HaAction;
 
+    /// <summary>
+    /// Re-create the initialize key (if absent, without a leader key) because the store came back without the cluster
+    /// this member remembers: the usual election then picks the member with every acknowledged transaction.
+    /// </summary>
+    public sealed record Reinitialize : HaAction;
+
+    /// <summary>Delete a leader key from an older copy of the store (if its create revision still matches).</summary>
+    public sealed record DeleteStaleLeader(long CreateRevision) : HaAction;
+
     /// <summary>Create the leader key if absent, with this agent's lease.</summary>
     public sealed record AcquireLeadership : HaAction;
 
@@ -23,6 +32,12 @@ public abstract record HaAction
 
     /// <summary>Stop replication, apply the whole relay log, forget the source, then allow writes.</summary>
     public sealed record Promote : HaAction;
+
+    /// <summary>
+    /// The primary keeps the leader key but turns read-only because no replica can acknowledge: clients get an error
+    /// at once instead of commits that hang (never an asynchronous fallback).
+    /// </summary>
+    public sealed record HoldWritesForReplicas : HaAction;
 
     /// <summary>Make the local server read-only and cut its client sessions.</summary>
     public sealed record Demote : HaAction;

@@ -97,9 +97,29 @@ public static class HaDecider
 
         if (!cluster.IsInitialized)
         {
+            if (local.IsWritable)
+            {
+                return new Decision(new HaAction.Demote(),
+                    "made the server read-only because etcd holds no cluster and so no leader key (the store was wiped or replaced)");
+            }
+            if (s.Memory is { Initialized: true })
+            {
+                return new Decision(new HaAction.Reinitialize(),
+                    "re-created the initialize key because this member remembers the cluster but etcd came back without it; the usual election then picks the member with every acknowledged transaction");
+            }
             return local.BinlogPosition.IsEmpty
                 ? new Decision(new HaAction.Bootstrap(), "tried to initialize a new cluster because none exists yet")
                 : Decision.Nothing($"the cluster is not initialized but the local server already has transactions ({local.BinlogPosition}); refusing to bootstrap from it");
+        }
+
+        if (cluster.Leader is { } past && s.Memory is { } memory && memory.IsStale(past))
+        {
+            // A leader key restored from an older snapshot names a leader from the past, which may lack what the
+            // primary since then acknowledged: nobody follows or reclaims it, and it goes.
+            return local.IsWritable
+                ? new Decision(new HaAction.Demote(), $"made the server read-only because the leader key naming {past.Name} comes from an older copy of etcd")
+                : new Decision(new HaAction.DeleteStaleLeader(past.CreateRevision),
+                    $"deleted the leader key naming {past.Name} because it was created at revision {past.CreateRevision}, before etcd went back to revision {memory.StaleAtOrBelow} (restored from an older snapshot); the usual election follows");
         }
 
         return cluster.Leader switch
@@ -140,8 +160,20 @@ public static class HaDecider
         }
         if (!s.Local.IsWritable)
         {
+            if (s.HeldForReplicas)
+            {
+                return s.Local.SemiSyncClients is > 0
+                    ? new Decision(new HaAction.Promote(), "made the server writable again because a replica is connected to acknowledge commits")
+                    : Decision.Nothing("holds the leader key but keeps the server read-only because no replica is connected to acknowledge commits");
+            }
             return new Decision(new HaAction.Promote(),
                 "promoted the local server to primary because this member holds the leader key");
+        }
+        if (s.Local.SemiSyncClients == 0 && s.NoReplicaSince is { } alone && now - alone >= s.Timing.NoReplicaTimeout
+            && s.Cluster!.Request is null)
+        {
+            return new Decision(new HaAction.HoldWritesForReplicas(),
+                $"made the server read-only because no replica has been connected to acknowledge commits for {(now - alone).TotalSeconds:0.#} s, so that clients get an error at once instead of commits that hang; it is writable again when a replica connects");
         }
         if (s.Cluster!.Request is { } request)
         {
@@ -164,7 +196,7 @@ public static class HaDecider
         {
             return Decision.Nothing($"{leader.Name} holds the leader key but has not published its address yet; waiting");
         }
-        if (leaderState.Server != ServerStatus.Running || leaderState.ReadOnly != false)
+        if (leaderState.Server != ServerStatus.Running || (leaderState.ReadOnly != false && !leaderState.WaitingForReplicas))
         {
             // Its binlog only grows to the full position once it has applied its relay log: connecting earlier
             // could ask it for transactions it has received but not yet written to its own binlog.

@@ -7,6 +7,7 @@ namespace Keel.Core.Model;
 /// purpose (they stay listed when their agent's key expires); <see cref="LastLeader"/> names the member that took the
 /// leader key last (kept when the key itself is gone), so that an election can tell a vanished former primary, whose
 /// unacknowledged tail may be lost, from a vanished replica, which may hold acknowledged transactions.
+/// <see cref="Revision"/> is etcd's revision at the read (0 when unknown).
 /// </summary>
 public sealed record ClusterView(
     string? InitializedBy,
@@ -15,7 +16,8 @@ public sealed record ClusterView(
     bool Paused = false,
     ClusterRequest? Request = null,
     ImmutableSortedSet<string>? Roster = null,
-    string? LastLeader = null)
+    string? LastLeader = null,
+    long Revision = 0)
 {
     public bool IsInitialized => InitializedBy is not null;
 

@@ -6,7 +6,10 @@ namespace Keel.Core.Model;
 /// Everything one decision may read. <see cref="Cluster"/> is null when etcd could not be read this tick: that is
 /// "unknown", never "no leader". <see cref="Lease"/> is null while the agent has no session with etcd.
 /// <see cref="LocalUnknownSince"/> is when the local server first failed to answer a probe in the current run of
-/// failures (null while it answers or is stopped).
+/// failures (null while it answers or is stopped). <see cref="Memory"/> is what the agent remembers about the store on
+/// its own disk, already updated with this tick's read. <see cref="NoReplicaSince"/>: since when the writable local
+/// server has had no semi-sync replica connected. <see cref="HeldForReplicas"/>: this agent made its primary read-only
+/// because no replica could acknowledge, and keeps it so until one connects.
 /// </summary>
 public sealed record HaSnapshot(
     MemberIdentity Self,
@@ -15,4 +18,7 @@ public sealed record HaSnapshot(
     LeaseView? Lease,
     TimingRules Timing,
     MemberRole LastKnownRole = MemberRole.Unknown,
-    DateTimeOffset? LocalUnknownSince = null);
+    DateTimeOffset? LocalUnknownSince = null,
+    StoreMemory? Memory = null,
+    DateTimeOffset? NoReplicaSince = null,
+    bool HeldForReplicas = false);

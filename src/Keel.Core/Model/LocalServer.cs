@@ -2,7 +2,10 @@ using Keel.Core.Gtid;
 
 namespace Keel.Core.Model;
 
-/// <summary>One probe of the local server, taken at the start of a tick.</summary>
+/// <summary>
+/// One probe of the local server, taken at the start of a tick. <see cref="SemiSyncClients"/> is how many semi-sync
+/// replicas are connected to it (Rpl_semi_sync_master_clients), null when not read.
+/// </summary>
 public sealed record LocalServer(
     ServerStatus Status,
     int? Pid,
@@ -11,7 +14,8 @@ public sealed record LocalServer(
     GtidPosition SlavePosition,
     ReplicationStatus? Replication,
     bool? SemiSyncActive,
-    string? ProbeError)
+    string? ProbeError,
+    int? SemiSyncClients = null)
 {
     public static LocalServer Stopped(int? pid = null, string? why = null) =>
         new(ServerStatus.Stopped, pid, null, GtidPosition.Empty, GtidPosition.Empty, null, null, why);

@@ -35,6 +35,11 @@ public sealed record MemberState
     /// </summary>
     public DateTimeOffset? ReceivedAt { get; init; }
     public long? LagSeconds { get; init; }
+    /// <summary>
+    /// The primary holds the leader key but keeps its server read-only because no replica can acknowledge commits:
+    /// replicas follow it anyway (it has every transaction), and it is writable again once one is connected.
+    /// </summary>
+    public bool WaitingForReplicas { get; init; }
     public bool? SemiSync { get; init; }
     public string? LastError { get; init; }
     public int? AgentPid { get; init; }

@@ -9,8 +9,15 @@ namespace Keel.Core.Timing;
 /// each bounded by the request timeout, so a healthy agent renews long before that margin: the rule
 /// <c>ttl &gt;= 3 * (loop_interval + request_timeout)</c> keeps one failed keepalive from causing a demotion.
 /// </summary>
-public sealed record TimingRules(TimeSpan Ttl, TimeSpan LoopInterval, TimeSpan RequestTimeout)
+public sealed record TimingRules(TimeSpan Ttl, TimeSpan LoopInterval, TimeSpan RequestTimeout, TimeSpan? NoReplicaWait = null)
 {
+    /// <summary>
+    /// How long a writable primary may have no semi-sync replica connected before it turns read-only, so that clients
+    /// get an immediate error instead of commits that hang until a replica returns (default 3 s: longer than a replica
+    /// takes to reconnect after a restart or a re-point, so a routine blip does not stop writes).
+    /// </summary>
+    public TimeSpan NoReplicaTimeout => NoReplicaWait ?? TimeSpan.FromSeconds(3);
+
     public static readonly TimingRules Default = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
 
     public TimeSpan DemoteMargin => LoopInterval + RequestTimeout;
@@ -26,9 +33,9 @@ public sealed record TimingRules(TimeSpan Ttl, TimeSpan LoopInterval, TimeSpan R
     /// <summary>Null when valid, else the reason in one sentence.</summary>
     public string? Validate()
     {
-        if (LoopInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero || Ttl <= TimeSpan.Zero)
+        if (LoopInterval <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero || Ttl <= TimeSpan.Zero || NoReplicaTimeout <= TimeSpan.Zero)
         {
-            return "ttl, loop_interval and request_timeout must all be positive";
+            return "ttl, loop_interval, request_timeout and no_replica_timeout must all be positive";
         }
         var minimum = 3 * (LoopInterval + RequestTimeout);
         return Ttl < minimum
