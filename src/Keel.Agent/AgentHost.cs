@@ -20,15 +20,7 @@ public static class AgentHost
         var log = logging.CreateLogger("keel.agent");
         var time = TimeProvider.System;
         var m = config.Member;
-        var server = new MariaDbServer(new MariaDbServerOptions
-        {
-            DataDir = m.DataDir,
-            RunDir = m.RunDir,
-            Port = m.Port,
-            ServerId = m.ServerId,
-            BindAddress = m.BindAddress,
-            ExtraSettings = WithAgentDefaults(m.MariadbSettings),
-        });
+        var server = ServerFor(config);
         await using var sql = new LocalConnection(server.RootOptions(config.Timing.RequestTimeout) with { ConnectTimeout = config.Timing.RequestTimeout });
         using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = config.Etcd.Endpoints, RequestTimeout = config.Timing.RequestTimeout });
         var store = new ClusterStore(etcd, new KeyLayout(config.Cluster));
@@ -53,6 +45,21 @@ public static class AgentHost
             await api.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>The local server as this member's configuration describes it (the agent's and the watchdog's view).</summary>
+    public static MariaDbServer ServerFor(AgentConfig config) => new(new MariaDbServerOptions
+    {
+        DataDir = config.Member.DataDir,
+        RunDir = config.Member.RunDir,
+        Port = config.Member.Port,
+        ServerId = config.Member.ServerId,
+        BindAddress = config.Member.BindAddress,
+        ExtraSettings = WithAgentDefaults(config.Member.MariadbSettings),
+    });
+
+    /// <summary>Runs the fencing watchdog of one member until cancelled.</summary>
+    public static Task RunWatchdogAsync(AgentConfig config, ILoggerFactory logging, CancellationToken ct) =>
+        new Fencing.Watchdog(config, ServerFor(config), TimeProvider.System, logging.CreateLogger("keel.watchdog")).RunAsync(ct);
 
     /// <summary>
     /// Semi-sync's source side starts off on every member: it has no timeout here (no silent fallback to async), so

@@ -13,6 +13,7 @@ root.Subcommands.Add(RequestCommands.Failover());
 root.Subcommands.Add(RequestCommands.Pause(pause: true));
 root.Subcommands.Add(RequestCommands.Pause(pause: false));
 root.Subcommands.Add(AgentCommand.Create());
+root.Subcommands.Add(WatchdogCommand.Create());
 root.Subcommands.Add(SuperviseCommand.Create());
 root.Subcommands.Add(ChaosCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());

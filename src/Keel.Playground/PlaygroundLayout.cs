@@ -30,4 +30,6 @@ public sealed record PlaygroundLayout(string Home)
     public string MemberRun(string name) => Path.Combine(MemberDir(name), "run");
     public string AgentPid(string name) => Path.Combine(MemberDir(name), "agent.pid");
     public string AgentLog(string name) => Path.Combine(MemberDir(name), "agent.log");
+    public string WatchdogPid(string name) => Path.Combine(MemberDir(name), "watchdog.pid");
+    public string WatchdogLog(string name) => Path.Combine(MemberDir(name), "watchdog.log");
 }

@@ -319,6 +319,14 @@ public sealed class PlaygroundRunner
         {
             foreach (var m in spec.Members)
             {
+                if (ProcessTools.AlivePid(_layout.WatchdogPid(m.Name)) is { } watchdog)
+                {
+                    await ProcessTools.StopAsync(watchdog, TimeSpan.FromSeconds(5));
+                    await _out.WriteLineAsync($"stopped the watchdog of {m.Name} (pid {watchdog})");
+                }
+            }
+            foreach (var m in spec.Members)
+            {
                 if (ProcessTools.AlivePid(_layout.AgentPid(m.Name)) is { } agent)
                 {
                     await ProcessTools.StopAsync(agent, TimeSpan.FromSeconds(5));

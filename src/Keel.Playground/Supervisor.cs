@@ -33,29 +33,17 @@ public sealed class Supervisor
             foreach (var m in _spec.Members)
             {
                 ReapServer(m);
-                var pidFile = _layout.AgentPid(m.Name);
-                if (ProcessTools.ReadPid(pidFile) is { } old)
-                {
-                    ProcessTools.Reap(old);
-                    if (ProcessTools.IsAlive(old))
-                    {
-                        continue;
-                    }
-                }
-                if (lastStart.TryGetValue(m.Name, out var at) && DateTime.UtcNow - at < RestartDelay)
-                {
-                    continue;
-                }
                 var agent = prefix.Concat(["agent", "--config", _layout.MemberConfig(m.Name)]).ToList();
                 // An isolated member's agent (and so its server) runs inside the member's namespace; `ip netns exec`
                 // execs the command, so the pid stays the agent's.
-                var pid = m.Namespace is { } ns
+                await KeepRunningAsync($"the agent of {m.Name}", _layout.AgentPid(m.Name), lastStart, ct, () => m.Namespace is { } ns
                     ? ProcessTools.StartDetached("ip", ["netns", "exec", ns, self, .. agent], _layout.AgentLog(m.Name))
-                    : ProcessTools.StartDetached(self, agent, _layout.AgentLog(m.Name));
-                ProcessTools.WritePid(pidFile, pid);
-                lastStart[m.Name] = DateTime.UtcNow;
-                await _log.WriteLineAsync($"{DateTime.UtcNow:O} started the agent of {m.Name} (pid {pid})");
-                await _log.FlushAsync(ct);
+                    : ProcessTools.StartDetached(self, agent, _layout.AgentLog(m.Name)));
+                // The fencing watchdog needs only the server's unix socket and the agent's promise file, so it runs in
+                // the root namespace: cutting the member's network cannot cut it off from the server.
+                var watchdog = prefix.Concat(["watchdog", "--config", _layout.MemberConfig(m.Name)]).ToList();
+                await KeepRunningAsync($"the watchdog of {m.Name}", _layout.WatchdogPid(m.Name), lastStart, ct,
+                    () => ProcessTools.StartDetached(self, watchdog, _layout.WatchdogLog(m.Name)));
             }
             try
             {
@@ -66,6 +54,28 @@ public sealed class Supervisor
                 break;
             }
         }
+    }
+
+    /// <summary>Starts the process behind <paramref name="pidFile"/> unless it runs (at most once per restart delay).</summary>
+    private async Task KeepRunningAsync(string what, string pidFile, Dictionary<string, DateTime> lastStart, CancellationToken ct, Func<int> start)
+    {
+        if (ProcessTools.ReadPid(pidFile) is { } old)
+        {
+            ProcessTools.Reap(old);
+            if (ProcessTools.IsAlive(old))
+            {
+                return;
+            }
+        }
+        if (lastStart.TryGetValue(pidFile, out var at) && DateTime.UtcNow - at < RestartDelay)
+        {
+            return;
+        }
+        var pid = start();
+        ProcessTools.WritePid(pidFile, pid);
+        lastStart[pidFile] = DateTime.UtcNow;
+        await _log.WriteLineAsync($"{DateTime.UtcNow:O} started {what} (pid {pid})");
+        await _log.FlushAsync(ct);
     }
 
     private void ReapServer(PlaygroundMember m)

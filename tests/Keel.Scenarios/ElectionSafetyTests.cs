@@ -278,4 +278,46 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         Assert.Equal(leader.CreateRevision, (await cluster.ViewAsync()).Leader!.CreateRevision);
         Assert.Contains("writable again because a replica is connected", cluster.AgentLog(leader.Name), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// The primary's agent is frozen (SIGSTOP) while its server runs. The watchdog beside it sees the agent's promise
+    /// run out (one demote margin before the lease can expire) and makes the server read-only, so a client writing
+    /// straight to it gets an error at once instead of a commit that hangs; then a replica takes over as usual.
+    /// </summary>
+    [Fact]
+    public async Task The_watchdog_fences_the_server_of_a_frozen_primary_agent_so_direct_writes_fail_at_once()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        var leader = (await cluster.ViewAsync()).Leader!;
+        await using (var rw = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            await rw.QueryAsync("CREATE TABLE fence_probe (id INT PRIMARY KEY)");
+        }
+        var agentPid = (await cluster.ViewAsync()).Members[leader.Name].AgentPid!.Value;
+        var frozen = Stopwatch.StartNew();
+        ProcessTools.Signal(agentPid, SigStop);
+        try
+        {
+            await PlaygroundCluster.EventuallyAsync(async () =>
+                (await cluster.RootQueryAsync(leader.Name, "SELECT @@global.read_only")).Scalar() == "1" ? "ok" : null,
+                TimeSpan.FromSeconds(20), $"the watchdog to make {leader.Name} read-only");
+            output.WriteLine($"{leader.Name} read-only {frozen.Elapsed.TotalSeconds:0.0} s after its agent froze (ttl 6 s)");
+            await using var direct = await MySqlConnection.OpenAsync(cluster.Bench.Direct(leader.Name));
+            var watch = Stopwatch.StartNew();
+            await Assert.ThrowsAsync<MySqlServerException>(() => direct.QueryAsync("INSERT INTO fence_probe VALUES (1)", timeout: TimeSpan.FromSeconds(10)));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the direct write took {watch.Elapsed} to fail");
+            await WaitForNewPrimaryAsync(cluster, leader.Name);
+        }
+        finally
+        {
+            ProcessTools.Signal(agentPid, SigCont);
+        }
+        var log = await File.ReadAllTextAsync(cluster.Layout.WatchdogLog(leader.Name));
+        Assert.Contains("has not renewed its promise", log, StringComparison.Ordinal);
+        await cluster.WaitForHealthyAsync(Generous);
+        await using (var rw = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            await rw.QueryAsync("INSERT INTO fence_probe VALUES (2)", timeout: TimeSpan.FromSeconds(20));
+        }
+    }
 }

@@ -46,6 +46,8 @@ public sealed class HaLoop : IAsyncDisposable
     private StoreMemory _memory;
     private DateTimeOffset _memorySavedAt;
     private DateTimeOffset? _noReplicaSince;
+    private readonly Fencing.FenceFile _fenceFile;
+    private Keel.Core.Fencing.FencePromise? _lastPromise;
     private bool _heldForReplicas;
 
     public HaLoop(AgentConfig config, IEtcdClient etcd, ClusterStore store, MariaDbServer server, LocalServerProbe probe,
@@ -61,6 +63,7 @@ public sealed class HaLoop : IAsyncDisposable
         _time = time;
         _log = log;
         _memoryFile = new StoreMemoryFile(config.Member.RunDir);
+        _fenceFile = new Fencing.FenceFile(config.Member.RunDir);
         _memory = _memoryFile.Load();
     }
 
@@ -162,6 +165,7 @@ public sealed class HaLoop : IAsyncDisposable
         await PublishAsync(published, cluster, now, ct);
         _status.Update(new TickResult(snapshot, decision, published, now));
 
+        Promise(cluster, lease, now);
         var acting = decision.Action is not HaAction.None;
         if (acting || decision.Reason != _lastReason)
         {
@@ -202,6 +206,33 @@ public sealed class HaLoop : IAsyncDisposable
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Tells the watchdog until when the local server may be writable: while this agent leads with a valid lease, one
+    /// demote margin before the lease can expire (when the agent would demote it itself); otherwise never. Written
+    /// before the decision is carried out, so a promotion in this tick is already covered.
+    /// </summary>
+    private void Promise(ClusterView? cluster, LeaseView? lease, DateTimeOffset now)
+    {
+        var leader = cluster is null ? _lastLeader : cluster.Leader?.Name;
+        var until = leader == Self && lease is { IsLost: false }
+            ? lease.ExpiresNoEarlierThan - _config.Timing.DemoteMargin
+            : DateTimeOffset.MinValue;
+        if (_lastPromise is { } last && last.WritableUntil == until && now - last.WrittenAt < RepublishEvery)
+        {
+            return;
+        }
+        var promise = new Keel.Core.Fencing.FencePromise(until, Environment.ProcessId, now);
+        try
+        {
+            _fenceFile.Write(promise);
+            _lastPromise = promise;
+        }
+        catch (IOException ex)
+        {
+            _log.StoreMemoryNotSaved(Self, _fenceFile.FilePath, ex.Message);
+        }
     }
 
     /// <summary>Updates the store memory with this read; says so when etcd went back in time.</summary>

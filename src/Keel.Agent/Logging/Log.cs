@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(304, LogLevel.Warning, "{Member}: could not keep the store memory in {Path}: {Error}")]
     public static partial void StoreMemoryNotSaved(this ILogger logger, string member, string path, string error);
+
+    [LoggerMessage(600, LogLevel.Information, "{Member}: watchdog started (pid {Pid}); it reads the agent's promise in {Path}")]
+    public static partial void WatchdogStarted(this ILogger logger, string member, int pid, string path);
+
+    [LoggerMessage(601, LogLevel.Warning, "{Member}: watchdog: {Outcome}")]
+    public static partial void Fenced(this ILogger logger, string member, string outcome);
 }

@@ -21,6 +21,7 @@ public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string 
 [JsonSerializable(typeof(RosterEntry))]
 [JsonSerializable(typeof(ClusterRequest))]
 [JsonSerializable(typeof(StoreMemory))]
+[JsonSerializable(typeof(Keel.Core.Fencing.FencePromise))]
 public sealed partial class StoreJson : JsonSerializerContext
 {
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);

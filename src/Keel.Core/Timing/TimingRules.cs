@@ -37,6 +37,10 @@ public sealed record TimingRules(TimeSpan Ttl, TimeSpan LoopInterval, TimeSpan R
         {
             return "ttl, loop_interval, request_timeout and no_replica_timeout must all be positive";
         }
+        if (DemoteMargin <= Fencing.FenceRule.Poll + Fencing.FenceRule.StatementTimeout)
+        {
+            return $"loop_interval + request_timeout ({DemoteMargin.TotalSeconds:0.###} s) must exceed {(Fencing.FenceRule.Poll + Fencing.FenceRule.StatementTimeout).TotalSeconds:0.###} s, the time the watchdog may take to fence a server";
+        }
         var minimum = 3 * (LoopInterval + RequestTimeout);
         return Ttl < minimum
             ? $"ttl ({Ttl.TotalSeconds:0.###} s) must be at least 3 * (loop_interval + request_timeout) = {minimum.TotalSeconds:0.###} s so that one slow keepalive cannot demote a healthy primary"
