@@ -320,4 +320,57 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
             await rw.QueryAsync("INSERT INTO fence_probe VALUES (2)", timeout: TimeSpan.FromSeconds(20));
         }
     }
+
+    /// <summary>
+    /// A commit the primary wrote to its binlog but no replica acknowledged (both IO threads stopped) is truncated by
+    /// crash recovery when the primary is killed and restarted: its agent lists it by GTID in its log and in the
+    /// history, and keeps the binlog events in a file the receipt names.
+    /// </summary>
+    [Fact]
+    public async Task A_former_primary_leaves_a_loss_receipt_for_the_transactions_crash_recovery_truncated()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        var view = await cluster.ViewAsync();
+        var leader = view.Leader!.Name;
+        await using (var rw = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            await rw.QueryAsync("CREATE TABLE receipt_probe (id INT PRIMARY KEY)");
+        }
+        await cluster.WaitForHealthyAsync(Generous);
+        await cluster.Store.SetPausedAsync(true, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        foreach (var replica in view.Members.Keys.Where(n => n != leader))
+        {
+            await cluster.RootQueryAsync(replica, "STOP SLAVE IO_THREAD");
+        }
+        await using (var direct = await MySqlConnection.OpenAsync(cluster.Bench.Direct(leader)))
+        {
+            // Written to the binlog, then waiting for an acknowledgement that cannot come: never acknowledged.
+            await Assert.ThrowsAsync<MySqlTimeoutException>(() => direct.QueryAsync("INSERT INTO receipt_probe VALUES (42)", timeout: TimeSpan.FromSeconds(2)));
+        }
+        var written = (await cluster.RootQueryAsync(leader, "SELECT @@global.gtid_binlog_pos")).Scalar();
+        output.WriteLine($"{leader} wrote {written} to its binlog without an acknowledgement");
+        cluster.Server(leader).Kill();
+        await cluster.Store.SetPausedAsync(false, CancellationToken.None);
+
+        var receipt = await PlaygroundCluster.EventuallyAsync(() =>
+        {
+            var line = cluster.AgentLog(leader).Split('\n').FirstOrDefault(l => l.Contains("loss receipt: crash recovery truncated 1 transaction(s)", StringComparison.Ordinal));
+            return Task.FromResult(line);
+        }, Generous, $"the loss receipt of {leader}");
+        output.WriteLine(receipt);
+        Assert.Contains($"({written})", receipt, StringComparison.Ordinal);
+        var folder = Path.Combine(Path.GetDirectoryName(cluster.Layout.AgentLog(leader))!, "loss-receipts");
+        var kept = Assert.Single(Directory.GetDirectories(folder));
+        Assert.True(File.Exists(Path.Combine(kept, "receipt.txt")));
+        Assert.Contains(Directory.GetFiles(kept), f => Path.GetFileName(f).StartsWith("mysql-bin.", StringComparison.Ordinal));
+        var history = await cluster.Store.ReadHistoryAsync(CancellationToken.None);
+        Assert.Contains(history, h => h.Reason.Contains(written!, StringComparison.Ordinal) && h.Reason.StartsWith("loss receipt", StringComparison.Ordinal));
+
+        await cluster.WaitForHealthyAsync(Generous);
+        await using (var rw = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            Assert.Equal("0", (await rw.QueryAsync("SELECT COUNT(*) FROM receipt_probe WHERE id = 42")).Scalar());
+        }
+    }
 }

@@ -43,8 +43,12 @@ public sealed class HaExecutor
             case HaAction.None:
                 return null;
             case HaAction.StartServer:
-                var (pid, recovered) = await _server.StartAsync(TimeSpan.FromSeconds(120), ct);
-                return recovered is null ? $"the local server is running (pid {pid})" : $"the local server is running (pid {pid}); {recovered}";
+                var (pid, recovered, receipt) = await _server.StartAsync(TimeSpan.FromSeconds(120), s.LastKnownRole == MemberRole.Primary, now, ct);
+                if (receipt is not null)
+                {
+                    await _store.AppendHistoryAsync(new HistoryEntry(now, Self, formerLeader ?? "-", receipt, ""), ct);
+                }
+                return $"the local server is running (pid {pid})" + (recovered is null ? "" : $"; {recovered}") + (receipt is null ? "" : $"; {receipt}");
             case HaAction.Bootstrap:
                 return await _store.BootstrapAsync(Self, lease, now, ct)
                     ? "initialized the cluster and took the leader key"

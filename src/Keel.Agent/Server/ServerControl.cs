@@ -33,15 +33,24 @@ public sealed class ServerControl
 
     public MariaDbServer Server => _server;
 
-    /// <summary>Starts the server read-only; returns its pid and, when its relay log held unapplied transactions, what was recovered.</summary>
-    public async Task<(int Pid, string? Recovered)> StartAsync(TimeSpan startTimeout, CancellationToken ct)
+    /// <summary>
+    /// Starts the server read-only. Returns its pid, what was recovered from its relay log (a replica), and the loss
+    /// receipt (a former primary, <paramref name="wasPrimary"/>: what crash recovery truncated), each null when none.
+    /// </summary>
+    public async Task<(int Pid, string? Recovered, string? Receipt)> StartAsync(TimeSpan startTimeout, bool wasPrimary, DateTimeOffset now, CancellationToken ct)
     {
         await _sql.ResetAsync();
         await _server.InitializeAsync(ct);
+        var receipt = wasPrimary ? LossReceipt.Prepare(_server, now) : null;
         var pid = await _server.StartAsync(StartArguments, startTimeout, ct);
         await EnsureUsersAsync(ct);
         var recovered = await new RelayLogRecovery(_server, _sql, _timeout).RecoverAsync(ct);
-        return (pid, recovered);
+        string? lost = null;
+        if (receipt is not null)
+        {
+            lost = await receipt.CompleteAsync(Keel.Core.Gtid.GtidPosition.Parse(await BinlogPositionAsync(ct)), ct);
+        }
+        return (pid, recovered, lost);
     }
 
     /// <summary>

@@ -52,12 +52,26 @@ public sealed class MariaDbServer
     /// The relay-log files named by the datadir's relay-bin.index, oldest first (empty when there is none). The index
     /// holds paths relative to the datadir ("./relay-bin.000002").
     /// </summary>
-    public IReadOnlyList<string> RelayLogFiles()
+    public IReadOnlyList<string> RelayLogFiles() => IndexedFiles("relay-bin.index");
+
+    /// <summary>The binlog files named by mysql-bin.index, oldest first (file names in the datadir).</summary>
+    public IReadOnlyList<string> BinlogFiles() => IndexedFiles("mysql-bin.index");
+
+    public string DataDir => _dataDir;
+
+    private IReadOnlyList<string> IndexedFiles(string indexName)
     {
-        var index = Path.Combine(_dataDir, "relay-bin.index");
+        var index = Path.Combine(_dataDir, indexName);
         return File.Exists(index)
             ? [.. File.ReadAllLines(index).Select(l => l.Trim()).Where(l => l.Length > 0).Select(Path.GetFileName).OfType<string>()]
             : [];
+    }
+
+    /// <summary>A binlog file as mariadb-binlog prints it (event headers with their GTIDs, then the events).</summary>
+    public async Task<string> DecodeBinlogAsync(string path, CancellationToken ct)
+    {
+        var (exit, output) = await ToolRunner.RunAsync("mariadb-binlog", [path], _dataDir, ct);
+        return exit == 0 ? output : throw new MariaDbStartException($"mariadb-binlog could not read {path}: {Tail(output)}");
     }
 
     /// <summary>
