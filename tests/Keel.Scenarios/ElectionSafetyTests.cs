@@ -82,20 +82,6 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
     private const int SigStop = 19;
     private const int SigCont = 18;
 
-    private static async Task<string> WaitForNewPrimaryAsync(PlaygroundCluster cluster, string old) =>
-        await PlaygroundCluster.EventuallyAsync(async () =>
-        {
-            var v = await cluster.ViewAsync();
-            return v.Leader is { } l && l.Name != old && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
-        }, Generous, "a new writable primary");
-
-    private FaultReport Report(FaultReport r)
-    {
-        output.WriteLine("FIGURES " + r);
-        Assert.Equal(0, r.AcknowledgedLost);
-        Assert.Equal(0, r.SplitBrainSwitches);
-        return r;
-    }
 
     /// <summary>
     /// The primary's mariadbd hangs (SIGSTOP) for 40 s while its agent runs. The agent releases the key after one TTL
@@ -116,7 +102,7 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         string next;
         try
         {
-            next = await WaitForNewPrimaryAsync(cluster, leader);
+            next = await cluster.WaitForNewPrimaryAsync(leader);
             output.WriteLine($"{next} is the writable primary {hung.Elapsed.TotalSeconds:0.0} s after {leader}'s server hung");
             // The bound: one TTL (6 s) of silence, the probe's timeout, a tick and the promotion, with room for a slow machine.
             Assert.True(hung.Elapsed < TimeSpan.FromSeconds(30), $"failover took {hung.Elapsed}");
@@ -137,7 +123,7 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
             return v.Members.TryGetValue(leader, out var m) && m.Following == next && m.IoRunning && m.SqlRunning ? "ok" : null;
         }, Generous, $"{leader} to rejoin as a replica of {next}");
         await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
-        Report(await checker.FinishAsync("primary mariadbd hung 40 s, agent alive"));
+        cluster.Checked(await checker.FinishAsync("primary mariadbd hung 40 s, agent alive"));
         Assert.Contains("released the leader key because the local server has not answered for", cluster.AgentLog(leader), StringComparison.Ordinal);
     }
 
@@ -173,9 +159,9 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         {
             ProcessTools.Signal(silent.AgentPid!.Value, SigCont);
         }
-        await WaitForNewPrimaryAsync(cluster, leader);
+        await cluster.WaitForNewPrimaryAsync(leader);
         await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
-        Report(await checker.FinishAsync("replica agent down, then primary killed"));
+        cluster.Checked(await checker.FinishAsync("replica agent down, then primary killed"));
     }
 
     /// <summary>A member record that does not parse (a foreign or broken writer) never stalls an election.</summary>
@@ -187,7 +173,7 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         await cluster.Etcd.PutAsync(cluster.Store.Keys.Member("m9"),
             """{"name":"m9","host":"127.0.0.1","port":1,"api_url":"http://127.0.0.1:1","server":"Running","read_only":true,"binlog_position":"0-1-not-a-number","received_position":"garbage"}""");
         cluster.Server(leader).Kill();
-        var next = await WaitForNewPrimaryAsync(cluster, leader);
+        var next = await cluster.WaitForNewPrimaryAsync(leader);
         Assert.Contains("set aside the published state of m9", cluster.AgentLog(next), StringComparison.Ordinal);
     }
 
@@ -219,7 +205,7 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         output.WriteLine($"{leader.Name} is the writable primary {wiped.Elapsed.TotalSeconds:0.0} s after etcd came back empty (before: {before.Name})");
         await cluster.WaitForHealthyAsync(Generous);
         await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
-        Report(await checker.FinishAsync("etcd emptied under write load"));
+        cluster.Checked(await checker.FinishAsync("etcd emptied under write load"));
         var logs = string.Join("\n", cluster.Spec.Members.Select(m => cluster.AgentLog(m.Name)));
         Assert.Contains("re-created the initialize key because this member remembers the cluster", logs, StringComparison.Ordinal);
     }
@@ -306,7 +292,7 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
             var watch = Stopwatch.StartNew();
             await Assert.ThrowsAsync<MySqlServerException>(() => direct.QueryAsync("INSERT INTO fence_probe VALUES (1)", timeout: TimeSpan.FromSeconds(10)));
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the direct write took {watch.Elapsed} to fail");
-            await WaitForNewPrimaryAsync(cluster, leader.Name);
+            await cluster.WaitForNewPrimaryAsync(leader.Name);
         }
         finally
         {

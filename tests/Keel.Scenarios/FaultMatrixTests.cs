@@ -22,20 +22,6 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         return (cluster, checker, (await cluster.ViewAsync()).Leader!);
     }
 
-    private static async Task<string> WaitForNewPrimaryAsync(PlaygroundCluster cluster, string old) =>
-        await PlaygroundCluster.EventuallyAsync(async () =>
-        {
-            var v = await cluster.ViewAsync();
-            return v.Leader is { } l && l.Name != old && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
-        }, Generous, "a new writable primary");
-
-    private FaultReport Report(FaultReport r)
-    {
-        output.WriteLine("FIGURES " + r);
-        Assert.Equal(0, r.AcknowledgedLost);
-        Assert.Equal(0, r.SplitBrainSwitches);
-        return r;
-    }
 
     private static async Task<string> LogEventuallyContainsAsync(PlaygroundCluster cluster, string member, string sentence) =>
         await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(cluster.AgentLog(member).Contains(sentence, StringComparison.Ordinal) ? "ok" : null),
@@ -96,7 +82,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 return v.Members.TryGetValue(replica, out var m) && m.ServerPid != pid && m.IoRunning && m.SqlRunning ? "ok" : null;
             }, Generous, $"{replica} to come back streaming");
             await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
-            var r = Report(await checker.FinishAsync("replica mariadbd kill -9"));
+            var r = cluster.Checked(await checker.FinishAsync("replica mariadbd kill -9"));
             Assert.Equal(0, r.FailedWrites);
             var after = (await cluster.ViewAsync()).Leader!;
             Assert.Equal((leader.Name, leader.CreateRevision), (after.Name, after.CreateRevision));
@@ -113,9 +99,9 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         {
             checker.FaultNow();
             cluster.Server(leader.Name).Kill();
-            var next = await WaitForNewPrimaryAsync(cluster, leader.Name);
+            var next = await cluster.WaitForNewPrimaryAsync(leader.Name);
             await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
-            Report(await checker.FinishAsync("primary mariadbd kill -9"));
+            cluster.Checked(await checker.FinishAsync("primary mariadbd kill -9"));
             var view = await cluster.ViewAsync();
             Assert.Equal(next, view.Members[leader.Name].Following);
             await LogEventuallyContainsAsync(cluster, leader.Name, "released the leader key because the local server is not running");
@@ -146,7 +132,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             var (ok, failed) = await reads;
             Assert.True(ok > 0, "the read load did not run");
             Assert.Equal(0, failed);
-            var r = Report(await checker.FinishAsync("replica agent killed"));
+            var r = cluster.Checked(await checker.FinishAsync("replica agent killed"));
             Assert.Equal(0, r.FailedWrites);
             var after = (await cluster.ViewAsync()).Leader!;
             Assert.Equal((leader.Name, leader.CreateRevision), (after.Name, after.CreateRevision));
@@ -168,7 +154,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             ProcessTools.Signal(agentPid, 19);
             try
             {
-                var next = await WaitForNewPrimaryAsync(cluster, leader.Name);
+                var next = await cluster.WaitForNewPrimaryAsync(leader.Name);
                 Assert.NotNull(cluster.Server(leader.Name).RunningPid()); // the old server kept running all along
                 await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
                 _ = next;
@@ -177,7 +163,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             {
                 ProcessTools.Signal(agentPid, 18);
             }
-            var r = Report(await checker.FinishAsync("primary agent down past the TTL"));
+            var r = cluster.Checked(await checker.FinishAsync("primary agent down past the TTL"));
             var view = await cluster.ViewAsync();
             Assert.NotEqual(leader.Name, view.Leader!.Name);
             Assert.True(view.Members[leader.Name].IoRunning);
@@ -200,7 +186,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             ProcessTools.Signal(serverPid, 19);
             try
             {
-                await WaitForNewPrimaryAsync(cluster, leader.Name);
+                await cluster.WaitForNewPrimaryAsync(leader.Name);
                 await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
             }
             finally
@@ -208,7 +194,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 ProcessTools.Signal(serverPid, 18);
                 ProcessTools.Signal(agentPid, 18);
             }
-            Report(await checker.FinishAsync("primary agent + mariadbd paused past the TTL"));
+            cluster.Checked(await checker.FinishAsync("primary agent + mariadbd paused past the TTL"));
             var view = await cluster.ViewAsync();
             Assert.NotEqual(leader.Name, view.Leader!.Name);
             Assert.Equal(view.Leader.Name, view.Members[leader.Name].Following);
@@ -224,7 +210,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         {
             checker.FaultNow();
             cluster.Server(leader.Name).Kill();
-            var second = await WaitForNewPrimaryAsync(cluster, leader.Name);
+            var second = await cluster.WaitForNewPrimaryAsync(leader.Name);
             var secondKey = (await cluster.ViewAsync()).Leader!.CreateRevision;
             cluster.Server(second).Kill();
             // A new election, not necessarily a new member: while the first primary's server is still restarting,
@@ -236,7 +222,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 return v.Leader is { } l && l.CreateRevision != secondKey && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
             }, Generous, "a writable primary elected after the second fault");
             await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
-            Report(await checker.FinishAsync("new primary killed right after a failover"));
+            cluster.Checked(await checker.FinishAsync("new primary killed right after a failover"));
         }
     }
 
@@ -257,7 +243,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             Assert.True(plan.Accepted, plan.Message);
             Assert.True(await requests.WaitForPrimaryAsync(plan.Request!.To, Generous, CancellationToken.None));
             await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
-            Report(await checker.FinishAsync("planned switchover"));
+            cluster.Checked(await checker.FinishAsync("planned switchover"));
             var view = await cluster.ViewAsync();
             Assert.Equal(plan.Request.To, view.Leader!.Name);
             Assert.Equal(plan.Request.To, view.Members[leader.Name].Following);

@@ -115,6 +115,23 @@ public sealed class PlaygroundCluster : IAsyncDisposable
 
     public string AgentLog(string member) => Bench.AgentLog(member);
 
+    /// <summary>Waits (up to 90 s) until a member other than <paramref name="old"/> holds the leader key with a writable server.</summary>
+    public Task<string> WaitForNewPrimaryAsync(string old) =>
+        EventuallyAsync(async () =>
+        {
+            var v = await ViewAsync();
+            return v.Leader is { } l && l.Name != old && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
+        }, TimeSpan.FromSeconds(90), "a new writable primary");
+
+    /// <summary>Prints a fault's figures and asserts the two invariants of every case: nothing acknowledged lost, no split brain.</summary>
+    public Keel.Bench.FaultReport Checked(Keel.Bench.FaultReport r)
+    {
+        _output.WriteLine("FIGURES " + r);
+        Assert.Equal(0, r.AcknowledgedLost);
+        Assert.Equal(0, r.SplitBrainSwitches);
+        return r;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var m in Spec.Members)
