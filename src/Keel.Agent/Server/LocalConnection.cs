@@ -4,7 +4,10 @@ namespace Keel.Agent.Server;
 
 /// <summary>
 /// One reusable root connection to the local server over its unix socket. A broken connection is dropped and the
-/// next call opens a new one; every call has the agent's request timeout.
+/// next call opens a new one; every call has the agent's request timeout. Every wait here is bounded, the wait for
+/// the connection's turn too: the holder of the turn is itself bounded by its connect and command timeouts, so a turn
+/// not granted within <see cref="TurnTimeout"/> means something is stuck, and the caller gets a timeout, not a hang
+/// (the demotion and the watchdog's fence run through here).
 /// </summary>
 public sealed class LocalConnection : IAsyncDisposable
 {
@@ -14,9 +17,20 @@ public sealed class LocalConnection : IAsyncDisposable
 
     public LocalConnection(MySqlConnectOptions options) => _options = options;
 
+    /// <summary>The longest wait for the connection's turn: one connect plus one command of the previous holder.</summary>
+    private TimeSpan TurnTimeout => _options.ConnectTimeout + _options.CommandTimeout;
+
+    private async Task EnterAsync(CancellationToken ct)
+    {
+        if (!await _gate.WaitAsync(TurnTimeout, ct))
+        {
+            throw new MySqlTimeoutException($"{_options}: the local connection stayed busy for {TurnTimeout.TotalSeconds:0.#} s");
+        }
+    }
+
     public async Task<MySqlResult> QueryAsync(string sql, CancellationToken ct, TimeSpan? timeout = null)
     {
-        await _gate.WaitAsync(ct);
+        await EnterAsync(ct);
         try
         {
             if (_connection is null || _connection.IsBroken)
@@ -49,9 +63,9 @@ public sealed class LocalConnection : IAsyncDisposable
     }
 
     /// <summary>Forget the connection (after the server restarted, say).</summary>
-    public async Task ResetAsync()
+    public async Task ResetAsync(CancellationToken ct = default)
     {
-        await _gate.WaitAsync();
+        await EnterAsync(ct);
         try
         {
             await DropAsync();
@@ -81,7 +95,14 @@ public sealed class LocalConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await ResetAsync();
+        try
+        {
+            await ResetAsync();
+        }
+        catch (MySqlTimeoutException)
+        {
+            // A call still holds the connection; its own timeout ends it, and the process is going away.
+        }
         _gate.Dispose();
     }
 }
