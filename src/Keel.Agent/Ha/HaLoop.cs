@@ -85,6 +85,13 @@ public sealed class HaLoop : IAsyncDisposable
             {
                 break;
             }
+            catch (OperationCanceledException) when (_session is { IsLost: true })
+            {
+                // The lease ran out while the tick was busy (a slow probe, a slow etcd): what it was doing may no
+                // longer be covered, so decide again at once, where a lost lease comes first.
+                Journal(_time.GetUtcNow(), 302, "interrupted the tick because the session lease was lost; deciding again at once");
+                acted = true;
+            }
 #pragma warning disable CA1031 // One bad tick must never kill the agent (Patroni's catch-all); it is logged as a bug.
             catch (Exception ex)
 #pragma warning restore CA1031
@@ -118,10 +125,15 @@ public sealed class HaLoop : IAsyncDisposable
         }
     }
 
-    /// <summary>One tick; true when an action was taken (the next tick then runs at once).</summary>
-    public async Task<bool> TickAsync(CancellationToken ct)
+    /// <summary>
+    /// One tick; true when an action was taken (the next tick then runs at once). It is interrupted when the session
+    /// lease is lost while it runs (<see cref="LeaseSession.Lost"/> cancels it).
+    /// </summary>
+    public async Task<bool> TickAsync(CancellationToken outer)
     {
-        await EnsureSessionAsync(ct);
+        await EnsureSessionAsync(outer);
+        using var tick = CancellationTokenSource.CreateLinkedTokenSource(outer, _session?.Lost ?? CancellationToken.None);
+        var ct = tick.Token;
         var local = await _probe.ProbeAsync(ct);
         if (local.Status == ServerStatus.Running)
         {
