@@ -9,7 +9,7 @@ public class FenceRuleTests
 
     [Theory]
     [InlineData(true, 5.0, null)]
-    [InlineData(true, -0.1, "has not renewed its promise")]
+    [InlineData(true, -0.1, "promised ran out")]
     [InlineData(false, -60.0, null)]
     [InlineData(null, -60.0, null)]
     public void A_writable_server_is_fenced_only_once_its_agents_promise_ran_out(bool? writable, double untilSeconds, string? reason)

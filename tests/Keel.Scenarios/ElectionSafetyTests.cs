@@ -299,7 +299,7 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
             ProcessTools.Signal(agentPid, SigCont);
         }
         var log = await File.ReadAllTextAsync(cluster.Layout.WatchdogLog(leader.Name));
-        Assert.Contains("has not renewed its promise", log, StringComparison.Ordinal);
+        Assert.Contains("promised ran out", log, StringComparison.Ordinal);
         await cluster.WaitForHealthyAsync(Generous);
         await using (var rw = await MySqlConnection.OpenAsync(cluster.ReadWrite))
         {

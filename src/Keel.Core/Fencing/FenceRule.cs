@@ -37,7 +37,7 @@ public static class FenceRule
         {
             return promise.WritableUntil == DateTimeOffset.MinValue
                 ? $"made the server read-only because it was writable while its agent (pid {promise.AgentPid}) says it is not the primary"
-                : $"made the server read-only because its agent (pid {promise.AgentPid}) has not renewed its promise since {promise.WrittenAt:HH:mm:ss.fff}Z and its lease may expire at {promise.WritableUntil:HH:mm:ss.fff}Z plus the demote margin";
+                : $"made the server read-only because the writable time its agent (pid {promise.AgentPid}) promised ran out at {promise.WritableUntil:HH:mm:ss.fff}Z, one demote margin before its lease can expire (the agent last wrote its promise at {promise.WrittenAt:HH:mm:ss.fff}Z)";
         }
         return null;
     }
