@@ -43,7 +43,15 @@ public sealed class LossReceipt
     /// <summary>After the start: the sentence of the receipt, or null (and the copy removed) when nothing was truncated.</summary>
     public async Task<string?> CompleteAsync(GtidPosition after, CancellationToken ct)
     {
-        var lost = TruncatedTransactions.Find(await _server.DecodeBinlogAsync(_keptFile, ct), after);
+        // Crash recovery truncates the file in place at an event boundary, so what it threw away is the copy's tail
+        // past the live file's new length: decode only that (a whole binlog can be hundreds of megabytes), and
+        // nothing at all when the length did not change.
+        var live = new FileInfo(Path.Combine(_server.DataDir, Path.GetFileName(_keptFile)));
+        var keptLength = new FileInfo(_keptFile).Length;
+        var start = live.Exists ? live.Length : 0;
+        var lost = start >= keptLength
+            ? []
+            : TruncatedTransactions.Find(await _server.DecodeBinlogAsync(_keptFile, start, ct), after);
         var folder = Path.GetDirectoryName(_keptFile)!;
         if (lost.Count == 0)
         {

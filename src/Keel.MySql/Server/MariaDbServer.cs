@@ -67,10 +67,11 @@ public sealed class MariaDbServer
             : [];
     }
 
-    /// <summary>A binlog file as mariadb-binlog prints it (event headers with their GTIDs, then the events).</summary>
-    public async Task<string> DecodeBinlogAsync(string path, CancellationToken ct)
+    /// <summary>A binlog file from <paramref name="start"/> (an event boundary; below 4 means the whole file) as mariadb-binlog prints it.</summary>
+    public async Task<string> DecodeBinlogAsync(string path, long start, CancellationToken ct)
     {
-        var (exit, output) = await ToolRunner.RunAsync("mariadb-binlog", [path], _dataDir, ct);
+        string[] args = start > 4 ? [string.Create(CultureInfo.InvariantCulture, $"--start-position={start}"), path] : [path];
+        var (exit, output) = await ToolRunner.RunAsync("mariadb-binlog", args, _dataDir, ct);
         return exit == 0 ? output : throw new MariaDbStartException($"mariadb-binlog could not read {path}: {Tail(output)}");
     }
 
