@@ -29,8 +29,6 @@ public sealed class FenceFile
     /// <summary>Written atomically (rename), so the watchdog never reads half a promise.</summary>
     public void Write(FencePromise promise)
     {
-        var temporary = FilePath + ".tmp";
-        File.WriteAllText(temporary, StoreJson.Write(promise));
-        File.Move(temporary, FilePath, overwrite: true);
+        Keel.Os.AtomicFile.WriteAllText(FilePath, StoreJson.Write(promise));
     }
 }

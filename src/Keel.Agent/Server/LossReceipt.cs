@@ -51,7 +51,7 @@ public sealed class LossReceipt
         var start = live.Exists ? live.Length : 0;
         var lost = start >= keptLength
             ? []
-            : TruncatedTransactions.Find(await _server.DecodeBinlogAsync(_keptFile, start, ct), after);
+            : TruncatedTransactions.Find(await _server.DecodeBinlogAsync(_keptFile, start, null, ct), after);
         var folder = Path.GetDirectoryName(_keptFile)!;
         if (lost.Count == 0)
         {

@@ -21,8 +21,6 @@ public sealed class StoreMemoryFile
     public void Save(StoreMemory memory)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
-        var temporary = _path + ".tmp";
-        File.WriteAllText(temporary, StoreJson.Write(memory));
-        File.Move(temporary, _path, overwrite: true);
+        Keel.Os.AtomicFile.WriteAllText(_path, StoreJson.Write(memory));
     }
 }

@@ -67,12 +67,24 @@ public sealed class MariaDbServer
             : [];
     }
 
-    /// <summary>A binlog file from <paramref name="start"/> (an event boundary; below 4 means the whole file) as mariadb-binlog prints it.</summary>
-    public async Task<string> DecodeBinlogAsync(string path, long start, CancellationToken ct)
+    /// <summary>
+    /// A binlog or relay-log file from <paramref name="start"/> (an event boundary; 4 or less means the whole file) up
+    /// to <paramref name="stop"/> (null: the end) as mariadb-binlog prints it: SQL with each event's GTID kept.
+    /// </summary>
+    public async Task<string> DecodeBinlogAsync(string path, long start, long? stop, CancellationToken ct)
     {
-        string[] args = start > 4 ? [string.Create(CultureInfo.InvariantCulture, $"--start-position={start}"), path] : [path];
+        var args = new List<string>();
+        if (start > 4)
+        {
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"--start-position={start}"));
+        }
+        if (stop is { } end)
+        {
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"--stop-position={end}"));
+        }
+        args.Add(path);
         var (exit, output) = await ToolRunner.RunAsync("mariadb-binlog", args, _dataDir, ct);
-        return exit == 0 ? output : throw new MariaDbStartException($"mariadb-binlog could not read {path}: {Tail(output)}");
+        return exit == 0 ? output : throw new MariaDbStartException($"mariadb-binlog could not read {path} from {start}: {Tail(output)}");
     }
 
     /// <summary>
@@ -84,17 +96,7 @@ public sealed class MariaDbServer
     public async Task ReplayRelayLogAsync(string file, long start, long? stop, CancellationToken ct)
     {
         var path = Path.Combine(_dataDir, Path.GetFileName(file));
-        var args = new List<string> { string.Create(CultureInfo.InvariantCulture, $"--start-position={start}") };
-        if (stop is { } end)
-        {
-            args.Add(string.Create(CultureInfo.InvariantCulture, $"--stop-position={end}"));
-        }
-        args.Add(path);
-        var (decodeExit, script) = await ToolRunner.RunAsync("mariadb-binlog", args, _dataDir, ct);
-        if (decodeExit != 0)
-        {
-            throw new MariaDbStartException($"mariadb-binlog could not read {path} from {start}: {Tail(script)}");
-        }
+        var script = await DecodeBinlogAsync(path, start, stop, ct);
         var (applyExit, output) = await ToolRunner.RunAsync("mariadb", [DefaultsFileArgument], _dataDir, ct, input: script);
         if (applyExit != 0)
         {
@@ -125,9 +127,7 @@ public sealed class MariaDbServer
         Directory.CreateDirectory(_dataDir);
         Directory.CreateDirectory(_tmpDir);
         var content = DefaultsFileRenderer.Render(_options, _dataDir, SocketPath, PidFile, ErrorLog, _tmpDir);
-        var temp = DefaultsFile + ".tmp";
-        File.WriteAllText(temp, content);
-        File.Move(temp, DefaultsFile, overwrite: true);
+        AtomicFile.WriteAllText(DefaultsFile, content);
     }
 
     /// <summary>Runs mariadb-install-db unless the datadir is already initialized.</summary>
