@@ -46,7 +46,9 @@ public sealed class EtcdServer
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            if (RunningPid() is null)
+            // Right after the launch the process may still be exec-ing (its command line is not etcd's yet), which
+            // RunningPid cannot tell from "gone": only a pid that is no longer alive at all means it exited.
+            if (RunningPid() is null && !ProcFs.IsAlive(pid))
             {
                 throw new EtcdStartException($"etcd (pid {pid}) exited while starting; log {_options.LogFile}:\n{LogTail()}");
             }
