@@ -34,6 +34,9 @@ public static class FaultCases
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long an etcd fault lasts: past the playground's 10 s TTL, so a lease cannot simply outlast it.</summary>
+    public static readonly TimeSpan EtcdFaultHold = TimeSpan.FromSeconds(15);
+
     public static IReadOnlyList<FaultCase> All { get; } =
     [
         new("primary mariadbd kill -9", "read-write", true, [FaultAction.KillServer],
@@ -92,6 +95,10 @@ public static class FaultCases
                 }
             },
             c => NewPrimaryAsync(c)),
+        EtcdCase("etcd leader kill -9", FaultAction.EtcdLeaderKill),
+        EtcdCase("etcd leader cut off", FaultAction.EtcdLeaderCutOff),
+        EtcdCase("etcd leader paused (very slow)", FaultAction.EtcdLeaderPause),
+        EtcdCase("etcd quorum lost and back", FaultAction.EtcdQuorumLoss),
     ];
 
     /// <summary>Why the named cases cannot run with <paramref name="faults"/>, one line per case; empty when all can.</summary>
@@ -100,6 +107,33 @@ public static class FaultCases
 
     /// <summary>The cases of `keel bench ha --quick`.</summary>
     public static IReadOnlyList<string> Quick { get; } = ["primary mariadbd kill -9", "planned switchover"];
+
+    /// <summary>
+    /// An etcd fault held for <see cref="EtcdFaultHold"/>, then healed. None may cause a failover by itself: the
+    /// same primary must take writes again afterwards (the benchmark reports a leader change if it happens).
+    /// </summary>
+    private static FaultCase EtcdCase(string name, FaultAction fault) =>
+        new(name, "read-write", false, [fault, FaultAction.EtcdHeal],
+            c => c.RunAsync(fault, c.PrimaryState),
+            async c =>
+            {
+                try
+                {
+                    await Task.Delay(EtcdFaultHold, c.Ct);
+                }
+                finally
+                {
+                    await c.RunAsync(FaultAction.EtcdHeal, c.PrimaryState);
+                }
+                await WritablePrimaryAsync(c);
+            });
+
+    private static Task<string> WritablePrimaryAsync(FaultContext c) =>
+        Eventually.UntilAsync(async () =>
+        {
+            var v = await c.Cluster.ViewAsync();
+            return v.Leader is { } l && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
+        }, Wait, "a writable primary after the etcd fault healed");
 
     private static Task<string> NewPrimaryAsync(FaultContext c) =>
         Eventually.UntilAsync(async () =>

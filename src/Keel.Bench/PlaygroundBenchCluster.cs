@@ -12,7 +12,7 @@ namespace Keel.Bench;
 public sealed class PlaygroundBenchCluster : BenchCluster
 {
     public PlaygroundBenchCluster(PlaygroundRunner runner, PlaygroundSpec spec)
-        : base([new Uri(spec.EtcdUrl)], spec.Cluster, new BenchAccount(spec.AppUser, spec.AppPassword, spec.AppDatabase))
+        : base(spec.EtcdUrls, spec.Cluster, new BenchAccount(spec.AppUser, spec.AppPassword, spec.AppDatabase))
     {
         Runner = runner;
         Spec = spec;

@@ -41,7 +41,7 @@ internal sealed class ClusterTarget : IDisposable
             Console.Error.WriteLine($"keel {command}: no playground in {layout.Home} (run `keel up`, or pass --etcd URL --cluster NAME)");
             return null;
         }
-        return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] }), spec.Cluster);
+        return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.Cluster);
     }
 
     public void Dispose() => Etcd.Dispose();

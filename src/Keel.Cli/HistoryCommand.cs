@@ -21,7 +21,7 @@ internal static class HistoryCommand
                 await Console.Error.WriteLineAsync($"keel history: no playground in {layout.Home}");
                 return 2;
             }
-            using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] });
+            using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
             var entries = await new ClusterStore(etcd, new KeyLayout(spec.Cluster)).ReadHistoryAsync(ct);
             var table = new Table().Border(TableBorder.Rounded);
             foreach (var h in new[] { "Time (UTC)", "Old primary", "New primary", "Reason", "GTID" })

@@ -11,7 +11,7 @@ internal sealed record StatusReport(ClusterStatus Status, string? ReadWrite, str
 internal static class StatusReader
 {
     public static Task<StatusReport> ReadPlaygroundAsync(PlaygroundLayout layout, PlaygroundSpec spec, CancellationToken ct) =>
-        ReadAsync(spec.Cluster, [new Uri(spec.EtcdUrl)],
+        ReadAsync(spec.Cluster, spec.EtcdUrls,
             spec.Members.Select(m => (m.Name, $"{m.Address}:{m.MySqlPort}")),
             $"{PlaygroundSpec.Host}:{spec.ReadWritePort}", $"{PlaygroundSpec.Host}:{spec.ReadOnlyPort}", ct);
 

@@ -117,6 +117,17 @@ public sealed class EtcdClient : IEtcdClient
         return [.. response.Members.Select(m => new EtcdMember(m.Name, [.. m.PeerURLs]))];
     }
 
+    /// <summary>
+    /// The status of the member behind the first endpoint alone (no failover to another: the question is about that
+    /// member): whether it is the raft leader, for tests and the playground that fault the leader on purpose.
+    /// </summary>
+    public async Task<EtcdMemberStatus> MemberStatusAsync(CancellationToken ct = default)
+    {
+        var response = await _transport.CallToAsync(0,
+            async (e, o) => await e.Maintenance.StatusAsync(new Proto.StatusRequest(), o), ct);
+        return new EtcdMemberStatus(response.Header.MemberId, response.Leader, (long)response.RaftTerm);
+    }
+
     /// <summary>etcd takes whole seconds; round up so a lease never lives shorter than asked.</summary>
     internal static long WholeSeconds(TimeSpan ttl) =>
         Math.Max(1, (ttl.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);

@@ -10,6 +10,14 @@ public sealed class LeaseSession : IAsyncDisposable
 {
     private static readonly TimeSpan RevokeTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After a failed renewal the next try goes out this soon (to the next endpoint: the transport moved off the one
+    /// that failed). The primary's usable window ends one demote margin before the lease can expire, and a failed try
+    /// has already spent most of a regular interval; during an etcd leader election (about 1.3 s on the playground)
+    /// every endpoint fails fast, so short retries find the new leader within a few hundred milliseconds.
+    /// </summary>
+    internal static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(250);
+
     private readonly IEtcdClient _client;
     private readonly TimeProvider _time;
     // Never disposed: Lost must stay readable after DisposeAsync, and a CTS without a timer holds no resources.
@@ -24,22 +32,27 @@ public sealed class LeaseSession : IAsyncDisposable
     private int _lostOnce;
     private int _disposed;
 
-    private LeaseSession(IEtcdClient client, TimeProvider time, long leaseId, TimeSpan ttl, DateTimeOffset grantSentAt)
+    private LeaseSession(IEtcdClient client, TimeProvider time, long leaseId, TimeSpan ttl, DateTimeOffset grantSentAt, TimeSpan? renewEvery)
     {
+        RenewalFailed = static _ => { };
         _client = client;
         _time = time;
         LeaseId = leaseId;
         Ttl = ttl;
         _lastRenewedTicks = grantSentAt.UtcTicks;
 
-        // Three tries per TTL, as clientv3 does; each try must end before the next is due so that one hung
-        // endpoint costs one try, not the lease.
-        _interval = ttl / 3;
+        // Three tries per TTL, as clientv3 does, unless the owner needs the lease renewed well before its TTL (a
+        // primary demotes itself one margin before expiry); each try must end before the next is due so that one
+        // hung endpoint costs one try, not the lease.
+        _interval = renewEvery is { } every && every > TimeSpan.Zero && every < ttl / 3 ? every : ttl / 3;
         _keepAliveTimeout = _interval * 0.8;
         _expiryTimer = time.CreateTimer(static s => ((LeaseSession)s!).OnExpiryTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public long LeaseId { get; }
+
+    /// <summary>Told about every failed renewal try (the error), so the owner can log why its lease is running down.</summary>
+    public Action<Exception> RenewalFailed { get; set; }
 
     /// <summary>The TTL asked for, in whole seconds (etcd may grant more, never less).</summary>
     public TimeSpan Ttl { get; }
@@ -53,8 +66,11 @@ public sealed class LeaseSession : IAsyncDisposable
 
     public bool IsLost => Volatile.Read(ref _lostOnce) != 0;
 
-    /// <summary>Grants the lease and starts renewing it every TTL/3.</summary>
-    public static async Task<LeaseSession> StartAsync(IEtcdClient client, TimeSpan ttl, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// Grants the lease and starts renewing it every TTL/3, or every <paramref name="renewEvery"/> when that is
+    /// shorter (a leader that must renew well before the TTL runs out).
+    /// </summary>
+    public static async Task<LeaseSession> StartAsync(IEtcdClient client, TimeSpan ttl, TimeProvider time, CancellationToken ct, TimeSpan? renewEvery = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(time);
@@ -63,7 +79,7 @@ public sealed class LeaseSession : IAsyncDisposable
         // Taken before sending: etcd starts the TTL when it handles the grant, which is after this instant.
         var sentAt = time.GetUtcNow();
         var leaseId = await client.GrantLeaseAsync(wholeTtl, ct);
-        var session = new LeaseSession(client, time, leaseId, wholeTtl, sentAt);
+        var session = new LeaseSession(client, time, leaseId, wholeTtl, sentAt, renewEvery);
         session.Start();
         return session;
     }
@@ -134,14 +150,18 @@ public sealed class LeaseSession : IAsyncDisposable
                 return;
             }
 #pragma warning disable CA1031 // Any other failure is one missed renewal; the expiry timer decides when it is too late.
-            catch (Exception)
+            catch (Exception ex)
 #pragma warning restore CA1031
             {
-                // Retry sooner than the regular interval: the remaining TTL is being spent.
-                delay = _interval / 2;
+                RenewalFailed(ex);
+                // Retry soon: the remaining TTL is being spent.
+                delay = RetryDelay(_interval);
             }
         }
     }
+
+    /// <summary>The wait before the next try after a failed one: short, and never longer than half the regular interval.</summary>
+    internal static TimeSpan RetryDelay(TimeSpan interval) => interval / 2 < RetryAfterFailure ? interval / 2 : RetryAfterFailure;
 
     private void Renewed(DateTimeOffset sentAt)
     {

@@ -25,7 +25,7 @@ public static class ConfigFiles
           listen: {m.Address}:{m.ApiPort}
           token: {spec.ApiToken}
         etcd:
-          endpoints: [{spec.AgentEtcdUrl}]
+          endpoints: [{string.Join(", ", spec.AgentEtcdUrls)}]
         timing:
           ttl: {spec.Ttl}
           loop_interval: {spec.LoopInterval}

@@ -17,7 +17,11 @@ public sealed record PlaygroundLayout(string Home)
     public string SpecFile => Path.Combine(Home, "playground.json");
     public string ClientCnf => Path.Combine(Home, "client.cnf");
     public string EtcdDir => Path.Combine(Home, "etcd");
-    public string EtcdData => Path.Combine(EtcdDir, "data");
+
+    /// <summary>An etcd member's directory (data/ and etcd.log); the single etcd of older playgrounds used etcd/ itself.</summary>
+    public string EtcdMemberDir(PlaygroundSpec spec, string name) => spec.EtcdSize == 1 ? EtcdDir : Path.Combine(EtcdDir, name);
+
+    public string EtcdMemberData(PlaygroundSpec spec, string name) => Path.Combine(EtcdMemberDir(spec, name), "data");
     public string HaproxyDir => Path.Combine(Home, "haproxy");
     public string HaproxyConfig => Path.Combine(HaproxyDir, "haproxy.cfg");
     public string HaproxyPid => Path.Combine(HaproxyDir, "haproxy.pid");

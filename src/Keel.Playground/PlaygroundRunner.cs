@@ -14,7 +14,7 @@ namespace Keel.Playground;
 public sealed class PlaygroundException(string message) : Exception(message);
 
 /// <summary>
-/// Starts and stops the local playground: one etcd, HAProxy, and a supervisor that keeps one agent per member
+/// Starts and stops the local playground: an etcd cluster, HAProxy, and a supervisor that keeps one agent per member
 /// running (the agents start their servers). Every step checks whether its process already runs, so running
 /// `keel up` twice is harmless.
 /// </summary>
@@ -53,15 +53,7 @@ public sealed class PlaygroundRunner
     public PlaygroundSpec? LoadSpec() =>
         File.Exists(_layout.SpecFile) ? PlaygroundSpec.FromJson(File.ReadAllText(_layout.SpecFile)) : null;
 
-    public EtcdServer Etcd(PlaygroundSpec spec) => new(new EtcdServerOptions
-    {
-        ExtraClientAddress = spec.SwitchAddress,
-        DataDir = _layout.EtcdData,
-        ClientPort = spec.EtcdClientPort,
-        PeerPort = spec.EtcdPeerPort,
-        Name = "keel-playground",
-        LogFile = Path.Combine(_layout.EtcdDir, "etcd.log"),
-    });
+    public PlaygroundEtcd Etcd(PlaygroundSpec spec) => new(spec, _layout);
 
     public MariaDbServer Server(PlaygroundMember m) => new(new MariaDbServerOptions
     {
@@ -84,19 +76,17 @@ public sealed class PlaygroundRunner
             (spec, lab) = await EnsureLabAsync(spec, ct);
         }
 
-        var etcd = Etcd(spec);
-        if (etcd.RunningPid() is null)
+        try
         {
-            Directory.CreateDirectory(_layout.EtcdDir);
-            try
+            foreach (var (name, pid) in await Etcd(spec).StartAsync(TimeSpan.FromSeconds(30), ct))
             {
-                var pid = await etcd.StartAsync(TimeSpan.FromSeconds(30), ct);
-                await _out.WriteLineAsync($"started etcd on {spec.EtcdUrl} (pid {pid})");
+                var member = spec.EtcdMembers.Single(e => e.Name == name);
+                await _out.WriteLineAsync($"started etcd member {name} on {PlaygroundSpec.Host}:{member.ClientPort} (pid {pid})");
             }
-            catch (EtcdStartException ex)
-            {
-                throw new PlaygroundException($"etcd did not start: {ex.Message}");
-            }
+        }
+        catch (EtcdStartException ex)
+        {
+            throw new PlaygroundException($"etcd did not start: {ex.Message}");
         }
 
         foreach (var m in spec.Members)
@@ -172,10 +162,10 @@ public sealed class PlaygroundRunner
     private void CheckPorts(PlaygroundSpec spec)
     {
         var ours = new HashSet<int>();
-        if (Etcd(spec).RunningPid() is not null)
+        foreach (var e in spec.EtcdMembers.Where(e => Etcd(spec).RunningPid(e.Name) is not null))
         {
-            ours.Add(spec.EtcdClientPort);
-            ours.Add(spec.EtcdPeerPort);
+            ours.Add(e.ClientPort);
+            ours.Add(e.PeerPort);
         }
         if (ProcessTools.AlivePid(_layout.HaproxyPid) is not null)
         {
@@ -244,7 +234,7 @@ public sealed class PlaygroundRunner
     public async Task WaitHealthyAsync(PlaygroundSpec spec, TimeSpan timeout, CancellationToken ct, DateTimeOffset? since = null)
     {
         var freshSince = since ?? DateTimeOffset.MinValue;
-        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri(spec.EtcdUrl)] });
+        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
         var store = new ClusterStore(etcd, new KeyLayout(spec.Cluster));
         var deadline = DateTime.UtcNow + timeout;
         string last = "";
@@ -349,10 +339,12 @@ public sealed class PlaygroundRunner
             await ProcessTools.StopAsync(haproxy, TimeSpan.FromSeconds(5));
             await _out.WriteLineAsync($"stopped HAProxy (pid {haproxy})");
         }
-        if (spec is not null && Etcd(spec).RunningPid() is { } etcdPid)
+        if (spec is not null)
         {
-            await Etcd(spec).StopAsync(TimeSpan.FromSeconds(10), ct);
-            await _out.WriteLineAsync($"stopped etcd (pid {etcdPid})");
+            foreach (var (name, pid) in await Etcd(spec).StopAllAsync(TimeSpan.FromSeconds(10), ct))
+            {
+                await _out.WriteLineAsync($"stopped etcd member {name} (pid {pid})");
+            }
         }
         if (spec?.LabRunId is { } labId)
         {

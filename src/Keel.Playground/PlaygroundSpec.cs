@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace Keel.Playground;
 
-/// <summary>One member of the playground: its name and its ports.</summary>
 /// <summary>One member of the playground: its name, its ports, and, with isolated hosts, its own address and namespace.</summary>
 public sealed record PlaygroundMember(string Name, int ServerId, int MySqlPort, int ApiPort)
 {
@@ -19,6 +18,9 @@ public sealed record PlaygroundMember(string Name, int ServerId, int MySqlPort, 
     /// <summary>The network namespace the member's agent and server run in; null on plain loopback.</summary>
     public string? Namespace { get; init; }
 }
+
+/// <summary>One etcd member of the playground.</summary>
+public sealed record PlaygroundEtcdMember(string Name, int ClientPort, int PeerPort);
 
 /// <summary>
 /// The playground's topology: the embedded default that <c>keel up</c> uses, saved into its home on the first run
@@ -48,8 +50,21 @@ public sealed record PlaygroundSpec(
     /// <summary>The bridge address in the root namespace: etcd for the agents in their namespaces.</summary>
     public string? SwitchAddress { get; init; }
 
-    /// <summary>The etcd URL the agents use: the bridge address when members are isolated.</summary>
-    public string AgentEtcdUrl => $"http://{SwitchAddress ?? Host}:{EtcdClientPort}";
+    /// <summary>
+    /// How many etcd members the playground runs: three by default, as production would; 1 in playgrounds saved
+    /// before etcd ran as a cluster. Member i (from 0) listens on EtcdClientPort + 2i and EtcdPeerPort + 2i.
+    /// </summary>
+    public int EtcdSize { get; init; } = 1;
+
+    /// <summary>The etcd members: names, client and peer ports.</summary>
+    public IReadOnlyList<PlaygroundEtcdMember> EtcdMembers =>
+        [.. Enumerable.Range(0, EtcdSize).Select(i => new PlaygroundEtcdMember(EtcdSize == 1 ? "keel-playground" : $"e{i + 1}", EtcdClientPort + (2 * i), EtcdPeerPort + (2 * i)))];
+
+    /// <summary>Every etcd client URL on loopback (for the CLI and the tests).</summary>
+    public IReadOnlyList<Uri> EtcdUrls => [.. EtcdMembers.Select(m => new Uri($"http://{Host}:{m.ClientPort}"))];
+
+    /// <summary>The etcd URLs the agents use: on the bridge address when members are isolated.</summary>
+    public IReadOnlyList<string> AgentEtcdUrls => [.. EtcdMembers.Select(m => $"http://{SwitchAddress ?? Host}:{m.ClientPort}")];
 
     /// <summary>The embedded default: three members on loopback, ports from <paramref name="basePort"/> up.</summary>
     public static PlaygroundSpec Default(int basePort = 3400) => new(
@@ -69,15 +84,18 @@ public sealed record PlaygroundSpec(
         AppUser: "app",
         AppPassword: "app-secret",
         AppDatabase: "app",
-        ApiToken: Guid.NewGuid().ToString("N"));
+        ApiToken: Guid.NewGuid().ToString("N"))
+    {
+        EtcdSize = 3,
+    };
 
     public const string Host = "127.0.0.1";
 
-    public string EtcdUrl => $"http://{Host}:{EtcdClientPort}";
-
     /// <summary>Ports this playground opens in the root namespace (isolated members open theirs in their own).</summary>
     public IEnumerable<int> AllPorts() =>
-        (IsolatedHosts ? [] : Members.SelectMany(m => new[] { m.MySqlPort, m.ApiPort })).Concat([EtcdClientPort, EtcdPeerPort, ReadWritePort, ReadOnlyPort]);
+        (IsolatedHosts ? [] : Members.SelectMany(m => new[] { m.MySqlPort, m.ApiPort }))
+            .Concat(EtcdMembers.SelectMany(e => new[] { e.ClientPort, e.PeerPort }))
+            .Concat([ReadWritePort, ReadOnlyPort]);
 
     public string ToJson() => JsonSerializer.Serialize(this, PlaygroundJson.Default.PlaygroundSpec);
 

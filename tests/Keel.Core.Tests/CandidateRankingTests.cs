@@ -23,4 +23,17 @@ public class CandidateRankingTests
         var order = CandidateRanking.Rank(members).Select(m => m.Name);
         Assert.Equal(["m2", "m3", "m1", "m8"], order);
     }
+
+    [Fact]
+    public void The_former_primary_wins_a_tie_on_received_transactions_before_priority_and_name()
+    {
+        var members = new[]
+        {
+            Member("m1", Replica("m9", received: "0-2-20", io: false), tags: new MemberTags(Priority: 300)),
+            Member("m2", Replica("m9", received: "0-2-20", io: false)),
+            Member("m3", Replica("m9", received: "0-2-21", io: false)),
+        };
+        Assert.Equal(["m3", "m2", "m1"], CandidateRanking.Rank(members, formerPrimary: "m2").Select(m => m.Name));
+        Assert.Equal(["m3", "m1", "m2"], CandidateRanking.Rank(members).Select(m => m.Name));
+    }
 }

@@ -66,4 +66,12 @@ public sealed class LeaseSessionTests(EtcdFixture fx) : IClassFixture<EtcdFixtur
         using var reg = session.Lost.Register(lost.SetResult);
         await lost.Task.WaitAsync(within);
     }
+
+    [Fact]
+    public void A_failed_renewal_is_retried_within_a_quarter_second_not_half_an_interval()
+    {
+        // TTL 10 s: the interval is 3.33 s; waiting half of it after a failure used to run past the demote point.
+        Assert.Equal(TimeSpan.FromMilliseconds(250), LeaseSession.RetryDelay(TimeSpan.FromSeconds(10) / 3));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), LeaseSession.RetryDelay(TimeSpan.FromMilliseconds(200)));
+    }
 }

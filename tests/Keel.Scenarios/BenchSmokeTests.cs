@@ -33,7 +33,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         await using var cluster = await PlaygroundCluster.StartAsync(output);
         var spec = cluster.Spec;
         var dir = Path.Combine(cluster.Layout.Home, "remote-out");
-        string[] target = ["--etcd", spec.EtcdUrl, "--cluster", spec.Cluster, "--rw", $"127.0.0.1:{spec.ReadWritePort}",
+        string[] target = ["--etcd", string.Join(",", spec.EtcdUrls), "--cluster", spec.Cluster, "--rw", $"127.0.0.1:{spec.ReadWritePort}",
             "--user", spec.AppUser, "--password", spec.AppPassword, "--database", spec.AppDatabase];
 
         var (refused, refusal, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(2), ["bench", "ha", .. target, "--cases", "replica agent kill"]);

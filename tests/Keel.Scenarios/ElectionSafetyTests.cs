@@ -190,10 +190,13 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         var before = (await cluster.ViewAsync()).Leader!;
         var etcd = cluster.Runner.Etcd(cluster.Spec);
         checker.FaultNow();
-        etcd.Kill();
-        var aside = cluster.Layout.EtcdData + ".wiped-by-test";
-        Directory.Move(cluster.Layout.EtcdData, aside);
-        output.WriteLine($"moved etcd's data aside to {aside}");
+        etcd.KillAll();
+        foreach (var member in etcd.Members)
+        {
+            var aside = etcd.DataDir(member.Name) + ".wiped-by-test";
+            Directory.Move(etcd.DataDir(member.Name), aside);
+            output.WriteLine($"moved the data of etcd member {member.Name} aside to {aside}");
+        }
         var wiped = Stopwatch.StartNew();
         await etcd.StartAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
 

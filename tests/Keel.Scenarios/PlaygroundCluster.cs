@@ -140,6 +140,28 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             _output.WriteLine(string.Join('\n', AgentLog(m.Name).Split('\n').TakeLast(80)));
         }
         Bench.Dispose();
+        // KEEL_TEST_KEEP_LOGS=DIR keeps every agent's whole log (for a failure the last lines do not explain).
+        if (Environment.GetEnvironmentVariable("KEEL_TEST_KEEP_LOGS") is { Length: > 0 } keep)
+        {
+            var dir = Path.Combine(keep, Path.GetFileName(Layout.Home));
+            Directory.CreateDirectory(dir);
+            foreach (var m in Spec.Members.Where(m => File.Exists(Layout.AgentLog(m.Name))))
+            {
+                File.Copy(Layout.AgentLog(m.Name), Path.Combine(dir, $"{m.Name}.log"), overwrite: true);
+            }
+            foreach (var e in Spec.EtcdMembers)
+            {
+                var log = Path.Combine(Layout.EtcdMemberDir(Spec, e.Name), "etcd.log");
+                if (File.Exists(log))
+                {
+                    File.Copy(log, Path.Combine(dir, $"etcd-{e.Name}.log"), overwrite: true);
+                }
+            }
+            foreach (var m in Spec.Members.Where(m => File.Exists(Layout.WatchdogLog(m.Name))))
+            {
+                File.Copy(Layout.WatchdogLog(m.Name), Path.Combine(dir, $"{m.Name}.watchdog.log"), overwrite: true);
+            }
+        }
         await Runner.DownAsync(purge: true, CancellationToken.None);
     }
 }

@@ -88,7 +88,7 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
         var leaderKey = (await cluster.ViewAsync()).Leader!;
         var etcd = cluster.Runner.Etcd(cluster.Spec);
         checker.FaultNow();
-        etcd.Kill();
+        etcd.KillAll();
 
         // The lease may run out 6 s after the last renewal: the primary must be read-only by then.
         await Task.Delay(TimeSpan.FromSeconds(8));

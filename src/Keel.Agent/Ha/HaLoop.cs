@@ -48,6 +48,8 @@ public sealed class HaLoop : IAsyncDisposable
     private DateTimeOffset? _noReplicaSince;
     private readonly Fencing.FenceFile _fenceFile;
     private Keel.Core.Fencing.FencePromise? _lastPromise;
+    private long _promisedLease;
+    private readonly Lock _promiseGate = new();
     private bool _heldForReplicas;
 
     public HaLoop(AgentConfig config, IEtcdClient etcd, ClusterStore store, MariaDbServer server, LocalServerProbe probe,
@@ -73,7 +75,7 @@ public sealed class HaLoop : IAsyncDisposable
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var watchers = new[] { WatchProcessAsync(ct), WatchClusterAsync(ct) };
+        var watchers = new[] { WatchProcessAsync(ct), WatchClusterAsync(ct), KeepPromiseAsync(ct) };
         while (!ct.IsCancellationRequested)
         {
             var acted = false;
@@ -231,11 +233,53 @@ public sealed class HaLoop : IAsyncDisposable
         var until = leader == Self && lease is { IsLost: false }
             ? lease.ExpiresNoEarlierThan - _config.Timing.DemoteMargin
             : DateTimeOffset.MinValue;
-        if (_lastPromise is { } last && last.WritableUntil == until && now - last.WrittenAt < RepublishEvery)
+        lock (_promiseGate)
         {
-            return;
+            _promisedLease = until == DateTimeOffset.MinValue ? 0 : lease!.LeaseId;
+            if (_lastPromise is { } last && last.WritableUntil == until && now - last.WrittenAt < RepublishEvery)
+            {
+                return;
+            }
+            WritePromise(new Keel.Core.Fencing.FencePromise(until, Environment.ProcessId, now));
         }
-        var promise = new Keel.Core.Fencing.FencePromise(until, Environment.ProcessId, now);
+    }
+
+    /// <summary>
+    /// Extends a leader's promise as soon as its lease is renewed, not only at the next tick: a tick can spend
+    /// seconds on an etcd member that does not answer (one request timeout per endpoint), and meanwhile the watchdog
+    /// would fence a primary whose lease the background keepalive renewed all along. Only a promise the last tick
+    /// made, for the same lease, is extended; a tick that stops leading withdraws it first (under the same lock).
+    /// A frozen agent freezes this loop too, so the watchdog still fences it.
+    /// </summary>
+    private async Task KeepPromiseAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(Keel.Core.Fencing.FenceRule.Poll, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                lock (_promiseGate)
+                {
+                    if (_session is not { IsLost: false } session || session.LeaseId != _promisedLease
+                        || _lastPromise is not { } last || last.WritableUntil == DateTimeOffset.MinValue)
+                    {
+                        continue;
+                    }
+                    var until = session.ExpiresNoEarlierThan - _config.Timing.DemoteMargin;
+                    if (until > last.WritableUntil)
+                    {
+                        WritePromise(new Keel.Core.Fencing.FencePromise(until, Environment.ProcessId, _time.GetUtcNow()));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void WritePromise(Keel.Core.Fencing.FencePromise promise)
+    {
         try
         {
             _fenceFile.Write(promise);
@@ -295,7 +339,9 @@ public sealed class HaLoop : IAsyncDisposable
         }
         try
         {
-            _session = await LeaseSession.StartAsync(_etcd, _config.Timing.Ttl, _time, ct);
+            _session = await LeaseSession.StartAsync(_etcd, _config.Timing.Ttl, _time, ct, _config.Timing.KeepAliveInterval);
+            var session = _session;
+            session.RenewalFailed = ex => _log.RenewalFailed(Self, session.LeaseId, (_time.GetUtcNow() - session.LastRenewedAt).TotalSeconds, ex.Message);
             _session.Lost.Register(Wake);
             _lastPublished = null;
             _log.SessionStarted(Self, _session.LeaseId, _config.Timing.Ttl.TotalSeconds);

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(302, LogLevel.Warning, "{Member}: the etcd session lease {Lease:x} was lost")]
     public static partial void SessionLost(this ILogger logger, string member, long lease);
 
+    [LoggerMessage(304, LogLevel.Warning, "{Member}: could not renew the etcd session lease {Lease:x} (last renewed {Since:0.0} s ago): {Error}")]
+    public static partial void RenewalFailed(this ILogger logger, string member, long lease, double since, string error);
+
     [LoggerMessage(400, LogLevel.Warning, "{Member}: the local server process {Pid} is gone")]
     public static partial void ServerGone(this ILogger logger, string member, int pid);
 

@@ -10,10 +10,18 @@ public sealed class PlaygroundFaults(PlaygroundBenchCluster cluster) : IFaultInj
     private const int SigStop = 19;
     private const int SigCont = 18;
 
-    public string? CannotRun(FaultAction action) =>
-        action is FaultAction.NicDown or FaultAction.NicUp && !cluster.Spec.IsolatedHosts
-            ? "it needs a playground started with `keel up --isolated-hosts`"
-            : null;
+    private static readonly TimeSpan EtcdStart = TimeSpan.FromSeconds(30);
+
+    private PlaygroundEtcd Etcd => cluster.Runner.Etcd(cluster.Spec);
+
+    public string? CannotRun(FaultAction action) => action switch
+    {
+        FaultAction.NicDown or FaultAction.NicUp when !cluster.Spec.IsolatedHosts => "it needs a playground started with `keel up --isolated-hosts`",
+        FaultAction.EtcdLeaderKill or FaultAction.EtcdLeaderCutOff or FaultAction.EtcdQuorumLoss or FaultAction.EtcdLeaderPause
+            when cluster.Spec.EtcdSize < 3 => "it needs an etcd cluster of three (this playground was made with a single etcd)",
+        FaultAction.EtcdLeaderCutOff => Etcd.CannotCutOff(),
+        _ => null,
+    };
 
     public async Task RunAsync(FaultAction action, MemberState member, CancellationToken ct)
     {
@@ -50,10 +58,36 @@ public sealed class PlaygroundFaults(PlaygroundBenchCluster cluster) : IFaultInj
                     }
                 }
                 break;
+            case FaultAction.EtcdLeaderKill:
+                Etcd.Kill(await EtcdLeaderAsync(ct));
+                break;
+            case FaultAction.EtcdLeaderCutOff:
+                await Etcd.CutOffAsync(await EtcdLeaderAsync(ct), ct);
+                break;
+            case FaultAction.EtcdLeaderPause:
+                Etcd.Pause(await EtcdLeaderAsync(ct));
+                break;
+            case FaultAction.EtcdQuorumLoss:
+                foreach (var e in Etcd.Members.Take((Etcd.Members.Count / 2) + 1))
+                {
+                    Etcd.Kill(e.Name);
+                }
+                break;
+            case FaultAction.EtcdHeal:
+                foreach (var e in Etcd.Members)
+                {
+                    Etcd.Resume(e.Name);
+                    await Etcd.ReconnectAsync(e.Name, ct);
+                }
+                await Etcd.StartAsync(EtcdStart, ct);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(action), action, null);
         }
     }
+
+    private async Task<string> EtcdLeaderAsync(CancellationToken ct) =>
+        await Etcd.LeaderAsync(EtcdStart, ct) ?? throw new InvalidOperationException($"no etcd member said it was the leader within {EtcdStart.TotalSeconds:0} s");
 
     private static void Signal(int? pid, int signal)
     {

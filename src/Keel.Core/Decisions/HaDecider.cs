@@ -306,7 +306,7 @@ public static class HaDecider
             return Decision.Nothing($"nobody holds the leader key; waiting for {string.Join(" and ", unknown)}, because what it received is unknown and may include acknowledged transactions this member lacks (unknown is not no; `keel failover --to MEMBER --force` overrides and says what may be lost)");
         }
 
-        var ranked = CandidateRanking.Rank(others.Append(selfState));
+        var ranked = CandidateRanking.Rank(others.Append(selfState), s.Cluster.LastLeader);
         if (ranked.Count == 0 || ranked[0].Name != s.Self.Name)
         {
             return ranked.Count == 0

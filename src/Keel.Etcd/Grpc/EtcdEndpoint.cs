@@ -45,6 +45,7 @@ internal sealed class EtcdEndpoint : IDisposable
         Lease = new Lease.LeaseClient(_channel);
         Watch = new Watch.WatchClient(_channel);
         Cluster = new Cluster.ClusterClient(_channel);
+        Maintenance = new Maintenance.MaintenanceClient(_channel);
     }
 
     public Uri Url { get; }
@@ -56,6 +57,8 @@ internal sealed class EtcdEndpoint : IDisposable
     public Watch.WatchClient Watch { get; }
 
     public Cluster.ClusterClient Cluster { get; }
+
+    public Maintenance.MaintenanceClient Maintenance { get; }
 
     public void Dispose() => _channel.Dispose();
 }

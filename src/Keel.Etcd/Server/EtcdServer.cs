@@ -5,7 +5,7 @@ using Keel.Os;
 namespace Keel.Etcd.Server;
 
 /// <summary>
-/// Starts and stops a single-member etcd for tests and the local playground. etcd runs in its own session (setsid),
+/// Starts and stops one etcd member (alone or in a cluster) for tests and the local playground. etcd runs in its own session (setsid),
 /// writes to a log file rather than a pipe (so it may outlive this process without blocking on a full pipe), and
 /// its PID goes to a pid file so a later process can find, stop or kill it.
 /// </summary>
@@ -33,9 +33,18 @@ public sealed class EtcdServer
     /// Starts etcd (or adopts the one this launcher already started on this data dir) and waits until it serves a
     /// read; returns its PID. Throws <see cref="EtcdStartException"/> with the log tail if it exits or times out.
     /// </summary>
-    public async Task<int> StartAsync(TimeSpan timeout, CancellationToken ct)
+    public async Task<int> StartAsync(TimeSpan timeout, CancellationToken ct) =>
+        await WaitServingAsync(await LaunchIfNotRunningAsync(ct), timeout, ct);
+
+    /// <summary>
+    /// Starts etcd unless it runs already, without waiting for it to serve: a cluster member serves only once a
+    /// quorum runs, so a cluster launches every member first and then waits (<see cref="WaitServingAsync"/>).
+    /// </summary>
+    public async Task<int> LaunchIfNotRunningAsync(CancellationToken ct) => RunningPid() ?? await LaunchAsync(ct);
+
+    /// <summary>Waits until the etcd launched as <paramref name="pid"/> serves a read; see <see cref="StartAsync"/>.</summary>
+    public async Task<int> WaitServingAsync(int pid, TimeSpan timeout, CancellationToken ct)
     {
-        var pid = RunningPid() ?? await LaunchAsync(ct);
         using var client = new EtcdClient(new EtcdClientOptions
         {
             Endpoints = [ClientUrl],
@@ -131,16 +140,26 @@ public sealed class EtcdServer
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_options.LogFile))!);
         File.Delete(_options.PidFile);
         var peerUrl = $"http://127.0.0.1:{_options.PeerPort}";
+        var cluster = _options.InitialCluster.Count == 0
+            ? $"{_options.Name}={peerUrl}"
+            : string.Join(',', _options.InitialCluster.Select(p => $"{p.Name}={p.PeerUrl}"));
+        var cgroupProcs = "/dev/null";
+        if (_options.Cgroup is { } cgroup)
+        {
+            Directory.CreateDirectory(cgroup);
+            cgroupProcs = Path.Combine(cgroup, "cgroup.procs");
+        }
 
-        // sh records its own PID and then execs etcd (same PID) with output appended to the log. setsid does not
-        // fork here (our child is not a group leader), so etcd stays our child and .NET reaps it while we live.
+        // sh records its own PID (and joins the cgroup: sockets belong to the cgroup they were made in) and then
+        // execs etcd (same PID) with output appended to the log. setsid does not fork here (our child is not a group
+        // leader), so etcd stays our child and .NET reaps it while we live.
         Process? process;
         try
         {
             var psi = ExternalPrograms.StartInfo("setsid",
             [
-            ExternalPrograms.Path("sh"), "-c", "echo $$ > \"$1\"; log=\"$2\"; shift 2; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh",
-            _options.PidFile, _options.LogFile,
+            ExternalPrograms.Path("sh"), "-c", "echo $$ > \"$1\"; echo $$ > \"$3\" || { echo \"could not join the cgroup $3\" >>\"$2\"; exit 70; }; log=\"$2\"; shift 3; exec \"$@\" >>\"$log\" 2>&1 </dev/null", "sh",
+            _options.PidFile, _options.LogFile, cgroupProcs,
             ExternalPrograms.Path("etcd"),
             "--name=" + _options.Name,
             _dataDirArgument,
@@ -149,12 +168,15 @@ public sealed class EtcdServer
             "--advertise-client-urls=" + ClientUrl.GetLeftPart(UriPartial.Authority),
             "--listen-peer-urls=" + peerUrl,
             "--initial-advertise-peer-urls=" + peerUrl,
-            $"--initial-cluster={_options.Name}={peerUrl}",
+            $"--initial-cluster={cluster}",
             "--initial-cluster-state=new",
-            "--initial-cluster-token=" + _options.Name,
+            "--initial-cluster-token=" + (_options.InitialCluster.Count == 0 ? _options.Name : string.Join('-', _options.InitialCluster.Select(p => p.Name))),
             // Fast elections on loopback: leader in about a second; etcd then grants leases of 2 s or more.
             "--heartbeat-interval=100",
             "--election-timeout=1000",
+            // A member that was cut off comes back with a higher term and, without pre-vote, forces a new election
+            // (seen here as seconds without an etcd leader right after a partition healed). etcd 3.5 turns it on.
+            "--pre-vote=true",
             "--auto-compaction-mode=periodic",
             "--auto-compaction-retention=1h",
             "--logger=zap",

@@ -1,6 +1,9 @@
 namespace Keel.Etcd.Server;
 
-/// <summary>A single-member etcd on 127.0.0.1, for tests and the local playground.</summary>
+/// <summary>
+/// One etcd member on 127.0.0.1, for tests and the local playground: alone by default, or one of a cluster whose
+/// members are all named in <see cref="InitialCluster"/>.
+/// </summary>
 public sealed record EtcdServerOptions
 {
     private readonly string? _logFile;
@@ -19,6 +22,18 @@ public sealed record EtcdServerOptions
     /// </summary>
     public string? ExtraClientAddress { get; init; }
 
+    /// <summary>
+    /// Every member of the cluster as name and peer URL, this one included; empty for a single-member etcd. Read only
+    /// when the data dir is new: a member that already has data remembers its cluster.
+    /// </summary>
+    public IReadOnlyList<EtcdPeer> InitialCluster { get; init; } = [];
+
+    /// <summary>
+    /// A cgroup v2 directory etcd is started in (created if missing), so that a test can cut this one member off the
+    /// network with an iptables cgroup match; null: the launcher's own cgroup.
+    /// </summary>
+    public string? Cgroup { get; init; }
+
     /// <summary>etcd's output; by default etcd.log beside the data directory (DataDir/../etcd.log).</summary>
     public string LogFile
     {
@@ -31,4 +46,10 @@ public sealed record EtcdServerOptions
 
     private static string ParentOf(string dir) =>
         Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))) ?? "/";
+}
+
+/// <summary>One member of an etcd cluster as the others know it.</summary>
+public sealed record EtcdPeer(string Name, int PeerPort)
+{
+    public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
 }
