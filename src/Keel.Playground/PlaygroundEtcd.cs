@@ -13,6 +13,7 @@ namespace Keel.Playground;
 public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
 {
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(30);
 
     public IReadOnlyList<PlaygroundEtcdMember> Members => spec.EtcdMembers;
 
@@ -136,6 +137,43 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
 
             await Task.Delay(200, ct);
         }
+    }
+
+    /// <summary>Writes a snapshot of the store to <paramref name="file"/> with `etcdctl snapshot save` (from the leader).</summary>
+    public async Task SaveSnapshotAsync(string file, CancellationToken ct)
+    {
+        var leader = await LeaderAsync(SnapshotTimeout, ct) ?? throw new InvalidOperationException("no etcd member leads; cannot take a snapshot");
+        var url = $"http://{PlaygroundSpec.Host}:{Members.Single(m => m.Name == leader).ClientPort}";
+        await ExternalCommand.RunCheckedAsync(["etcdctl", "--endpoints", url, "snapshot", "save", file], SnapshotTimeout, ct);
+    }
+
+    /// <summary>
+    /// Restores every member from a snapshot, as an operator recovering etcd would: stops them, moves each data
+    /// directory aside (never deleted; the returned paths say where), runs `etcdctl snapshot restore` with this
+    /// cluster's members, and starts them again. The store then holds the keys of the snapshot's time.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RestoreSnapshotAsync(string file, CancellationToken ct)
+    {
+        KillAll();
+        var aside = new List<string>();
+        var cluster = string.Join(',', Members.Select(m => $"{m.Name}=http://{PlaygroundSpec.Host}:{m.PeerPort}"));
+        foreach (var m in Members)
+        {
+            var data = DataDir(m.Name);
+            if (Directory.Exists(data))
+            {
+                var moved = $"{data}.before-restore-{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+                Directory.Move(data, moved);
+                aside.Add(moved);
+            }
+            await ExternalCommand.RunCheckedAsync(
+                ["etcdctl", "snapshot", "restore", file, "--name", m.Name, "--data-dir", data,
+                 "--initial-cluster", cluster, "--initial-cluster-token", string.Join('-', Members.Select(e => e.Name)),
+                 "--initial-advertise-peer-urls", $"http://{PlaygroundSpec.Host}:{m.PeerPort}"],
+                SnapshotTimeout, ct);
+        }
+        await StartAsync(SnapshotTimeout, ct);
+        return aside;
     }
 
     /// <summary>The member that is the raft leader now, asking each member that answers; null when none says it leads.</summary>
