@@ -27,12 +27,15 @@ public static class AgentHost
         var probe = new LocalServerProbe(server, sql, config.Timing.RequestTimeout);
         var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout);
         var proxy = config.Haproxy is { } h ? new HaproxyRuntime(h.AdminSocket, config.Timing.RequestTimeout) : null;
-        var executor = new HaExecutor(config, store, control, proxy, time, log);
+        // The clone stream has its own stall timeout (CloneJoiner.StallTimeout); the client's is off so a long copy can finish.
+        using var cloneHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var joiner = new Clone.CloneJoiner(cloneHttp, config.Api.Token, time, text => log.CloneProgress(m.Name, text));
+        var executor = new HaExecutor(config, store, control, proxy, time, log, joiner);
         var status = new AgentStatus();
         await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log);
 
         await CheckEtcdAsync(etcd, config, ct);
-        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time);
+        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, new Clone.CloneDonor(server));
         await api.StartAsync(ct);
         log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
         try

@@ -62,6 +62,21 @@ public class HaDeciderTests
         new("a restarted agent moves its leader key onto its new lease",
             Snapshot(Primary(), Cluster("m1") with { Leader = new LeaderRecord("m1", 999, 7) }), typeof(HaAction.ReclaimLeadership), "new session lease"),
 
+        // A member with no data: the clone source rule (a cluster with data is never joined empty).
+        new("a member with no data clones from the healthy streaming replica",
+            Snapshot(LocalServer.Stopped(), Cluster("m2", Member("m2", Primary("0-2-30")), Member("m3", Replica("m2", applied: "0-2-30")) with { Following = "m2" }))
+                with { LocalDataMissing = true },
+            typeof(HaAction.CloneFrom), "cloning from m3"),
+        new("a member with no data in a cluster that never held data starts empty",
+            Snapshot(LocalServer.Stopped(), Cluster(null) with { InitializedBy = null }) with { LocalDataMissing = true },
+            typeof(HaAction.StartServer), "never initialised"),
+        new("a member with no data refuses to start empty into a cluster with data when nobody can serve",
+            Snapshot(LocalServer.Stopped(), Cluster(null, Member("m2", LocalServer.Stopped()))) with { LocalDataMissing = true },
+            typeof(HaAction.None), "refusing to start empty"),
+        new("a member with no data waits while etcd is unreachable",
+            Snapshot(LocalServer.Stopped(), null) with { LocalDataMissing = true },
+            typeof(HaAction.None), "etcd is unreachable"),
+
         // No replica can acknowledge: fail fast instead of hanging, never asynchronous.
         new("a primary with no replica connected for the timeout turns read-only but keeps the key",
             Snapshot(Primary() with { SemiSyncClients = 0 }, Cluster("m1")) with { NoReplicaSince = Now.AddSeconds(-3) },

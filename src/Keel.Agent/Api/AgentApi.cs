@@ -16,7 +16,7 @@ namespace Keel.Agent.Api;
 /// </summary>
 public static class AgentApi
 {
-    public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time)
+    public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time, Clone.CloneDonor? donor = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -67,6 +67,23 @@ public static class AgentApi
             Denied(request) ?? Results.Text(await requests.SetPausedAsync(true, ct) + "\n"));
         app.MapPost("/resume", async (HttpRequest request, CancellationToken ct) =>
             Denied(request) ?? Results.Text(await requests.SetPausedAsync(false, ct) + "\n"));
+
+        // A copy of this member for a joining one (`keel member add`, a re-clone): behind the token, since it is all the data.
+        if (donor is not null)
+        {
+            app.MapGet("/clone/size", (HttpRequest request) =>
+                Denied(request) ?? Results.Text(donor.DataSize().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+            app.MapGet("/clone/stream", async (HttpContext context, CancellationToken ct) =>
+            {
+                if (Denied(context.Request) is { } denied)
+                {
+                    await denied.ExecuteAsync(context);
+                    return;
+                }
+                var rate = long.TryParse(Query(context.Request, "max_rate"), out var r) && r > 0 ? r : (long?)null;
+                await donor.StreamAsync(context.Response, rate, ct);
+            });
+        }
 
         // What this agent decided, did and saw recently (its log's decision lines), oldest first; ?since=ISO-8601.
         app.MapGet("/decisions", (HttpRequest request) =>

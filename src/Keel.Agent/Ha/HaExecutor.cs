@@ -21,8 +21,14 @@ public sealed class HaExecutor
     private readonly TimeProvider _time;
     private readonly ILogger _log;
 
-    public HaExecutor(AgentConfig config, ClusterStore store, ServerControl server, HaproxyRuntime? proxy, TimeProvider time, ILogger log)
+    /// <summary>A primary that serves a copy (no replica could) is held to this rate, so that it keeps serving its clients.</summary>
+    public const long ThrottledCloneBytesPerSecond = 50_000_000;
+
+    private readonly Clone.CloneJoiner? _clone;
+
+    public HaExecutor(AgentConfig config, ClusterStore store, ServerControl server, HaproxyRuntime? proxy, TimeProvider time, ILogger log, Clone.CloneJoiner? clone = null)
     {
+        _clone = clone;
         _config = config;
         _store = store;
         _server = server;
@@ -49,6 +55,8 @@ public sealed class HaExecutor
                     await _store.AppendHistoryAsync(new HistoryEntry(now, Self, formerLeader ?? "-", receipt, ""), ct);
                 }
                 return $"the local server is running (pid {pid})" + (recovered is null ? "" : $"; {recovered}") + (receipt is null ? "" : $"; {receipt}");
+            case HaAction.CloneFrom c:
+                return await CloneAsync(c, ct);
             case HaAction.Bootstrap:
                 return await _store.BootstrapAsync(Self, lease, now, ct)
                     ? "initialized the cluster and took the leader key"
@@ -186,5 +194,19 @@ public sealed class HaExecutor
             // HAProxy's own health checks still move the route; the push only makes it faster.
             _log.ProxyFailed(Self, ex.Message);
         }
+    }
+
+    /// <summary>Copies the donor into the empty datadir, starts the server read-only at the copy's GTID position.</summary>
+    private async Task<string> CloneAsync(HaAction.CloneFrom c, CancellationToken ct)
+    {
+        if (_clone is null)
+        {
+            throw new InvalidOperationException("this agent cannot clone (no clone client was configured)");
+        }
+        var result = await _clone.CloneAsync(c.Donor, c.DonorApiUrl, _server.Server.DataDir, c.Throttled ? ThrottledCloneBytesPerSecond : null, ct);
+        var (pid, _, _) = await _server.StartAsync(TimeSpan.FromSeconds(120), wasPrimary: false, _time.GetUtcNow(), ct);
+        await _server.SetSlavePositionAsync(result.GtidPosition, ct);
+        return $"cloned {result.Bytes / 1e6:0.0} MB from {c.Donor} in {result.Took.TotalSeconds:0.0} s ({result.Bytes / 1e6 / Math.Max(result.Took.TotalSeconds, 0.001):0.0} MB/s); the server runs read-only (pid {pid}) at {result.GtidPosition}"
+            + (result.OldDataDirMovedTo is { } aside ? $"; the old datadir was kept at {aside}" : "");
     }
 }

@@ -35,7 +35,7 @@ internal static partial class Log
     [LoggerMessage(302, LogLevel.Warning, "{Member}: the etcd session lease {Lease:x} was lost")]
     public static partial void SessionLost(this ILogger logger, string member, long lease);
 
-    [LoggerMessage(304, LogLevel.Warning, "{Member}: could not renew the etcd session lease {Lease:x} (last renewed {Since:0.0} s ago): {Error}")]
+    [LoggerMessage(305, LogLevel.Warning, "{Member}: could not renew the etcd session lease {Lease:x} (last renewed {Since:0.0} s ago): {Error}")]
     public static partial void RenewalFailed(this ILogger logger, string member, long lease, double since, string error);
 
     [LoggerMessage(400, LogLevel.Warning, "{Member}: the local server process {Pid} is gone")]
@@ -49,6 +49,9 @@ internal static partial class Log
 
     [LoggerMessage(304, LogLevel.Warning, "{Member}: could not keep the store memory in {Path}: {Error}")]
     public static partial void StoreMemoryNotSaved(this ILogger logger, string member, string path, string error);
+
+    [LoggerMessage(700, LogLevel.Information, "{Member}: {Progress}")]
+    public static partial void CloneProgress(this ILogger logger, string member, string progress);
 
     [LoggerMessage(600, LogLevel.Information, "{Member}: watchdog started (pid {Pid}); it reads the agent's promise in {Path}")]
     public static partial void WatchdogStarted(this ILogger logger, string member, int pid, string path);

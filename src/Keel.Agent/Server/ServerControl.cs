@@ -79,6 +79,13 @@ public sealed class ServerControl
         await _sql.ExecuteAllAsync(statements, ct, _timeout);
     }
 
+    /// <summary>
+    /// After a clone: replication starts where the copy ends. The copy's mysql.gtid_slave_pos is the donor's (or
+    /// empty); the position the copy is consistent with replaces it.
+    /// </summary>
+    public Task SetSlavePositionAsync(string gtid, CancellationToken ct) =>
+        _sql.ExecuteAllAsync(["STOP SLAVE", "RESET SLAVE ALL", $"SET GLOBAL gtid_slave_pos = {MySqlText.Quote(gtid)}"], ct, _timeout);
+
     /// <summary>Stop the IO thread: this server no longer acknowledges the old primary's transactions.</summary>
     public Task StopReplicationAsync(CancellationToken ct) =>
         _sql.QueryAsync("STOP SLAVE IO_THREAD", ct, _timeout);

@@ -9,6 +9,12 @@ public abstract record HaAction
     /// <summary>Start the local server, always read-only and with unacknowledged binlog tail truncation.</summary>
     public sealed record StartServer : HaAction;
 
+    /// <summary>
+    /// Fill the empty local datadir with a physical copy streamed from <paramref name="Donor"/>'s agent (mariabackup),
+    /// prepare it, start the server read-only at the copy's GTID position; replication follows on the next tick.
+    /// </summary>
+    public sealed record CloneFrom(string Donor, string DonorApiUrl, bool Throttled) : HaAction;
+
     /// <summary>Create the initialize key and the leader key in one transaction (first member of a new cluster).</summary>
     public sealed record Bootstrap : HaAction;
 

@@ -37,7 +37,7 @@ public static class HaDecider
         // not re-enable every automatic action on the others.
         if (s.Cluster.Request is { } r && r.IsLive(now) && decision.Action switch
             {
-                HaAction.StartServer or HaAction.Bootstrap => false,
+                HaAction.StartServer or HaAction.Bootstrap or HaAction.CloneFrom => false,
                 HaAction.ReleaseLeadership => r.From == s.Self.Name,
                 _ => true,
             })
@@ -58,6 +58,11 @@ public static class HaDecider
         var local = s.Local;
         var cluster = s.Cluster;
         var self = s.Self.Name;
+
+        if (local.Status == ServerStatus.Stopped && s.LocalDataMissing && !(cluster?.Leader is { } own && own.Name == self))
+        {
+            return DecideEmptyDataDir(s);
+        }
 
         if (local.Status == ServerStatus.Stopped)
         {
@@ -252,6 +257,22 @@ public static class HaDecider
 
     private static string Describe(ClusterRequest r) =>
         r.Kind == RequestKind.Switchover ? $"switchover to {r.To}" : $"forced failover to {r.To}";
+
+    /// <summary>
+    /// A stopped member with no data: the clone source rule says where its data comes from. Starting empty is only for
+    /// a cluster that never held data; an empty server joining a cluster with data would fork it.
+    /// </summary>
+    private static Decision DecideEmptyDataDir(HaSnapshot s)
+    {
+        var choice = Clone.CloneSource.Choose(s.Self.Name, s.Cluster, new Dictionary<string, int>(), hasVerifiedBackup: false);
+        return choice.Kind switch
+        {
+            Clone.CloneSourceKind.Member => new Decision(new HaAction.CloneFrom(choice.Donor!.Name, choice.Donor.ApiUrl, choice.Throttled),
+                $"the local datadir holds no data; {choice.Reason}"),
+            Clone.CloneSourceKind.Empty => new Decision(new HaAction.StartServer(), $"started the local server read-only: {choice.Reason}"),
+            _ => Decision.Nothing($"the local datadir holds no data; {choice.Reason}"),
+        };
+    }
 
     private static Decision DecideWithoutLeader(HaSnapshot s, DateTimeOffset now)
     {

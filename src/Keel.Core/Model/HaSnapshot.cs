@@ -9,7 +9,8 @@ namespace Keel.Core.Model;
 /// failures (null while it answers or is stopped). <see cref="Memory"/> is what the agent remembers about the store on
 /// its own disk, already updated with this tick's read. <see cref="NoReplicaSince"/>: since when the writable local
 /// server has had no semi-sync replica connected. <see cref="HeldForReplicas"/>: this agent made its primary read-only
-/// because no replica could acknowledge, and keeps it so until one connects.
+/// because no replica could acknowledge, and keeps it so until one connects. <see cref="LocalDataMissing"/>: the
+/// local datadir holds no initialised server (new member, wiped disk, or moved aside for a re-clone).
 /// </summary>
 public sealed record HaSnapshot(
     MemberIdentity Self,
@@ -21,4 +22,5 @@ public sealed record HaSnapshot(
     DateTimeOffset? LocalUnknownSince = null,
     StoreMemory? Memory = null,
     DateTimeOffset? NoReplicaSince = null,
-    bool HeldForReplicas = false);
+    bool HeldForReplicas = false,
+    bool LocalDataMissing = false);
