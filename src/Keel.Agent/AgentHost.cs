@@ -29,9 +29,14 @@ public static class AgentHost
         var proxy = config.Haproxy is { } h ? new HaproxyRuntime(h.AdminSocket, config.Timing.RequestTimeout) : null;
         // The clone stream has its own stall timeout (CloneJoiner.StallTimeout); the client's is off so a long copy can finish.
         using var cloneHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var joiner = new Clone.CloneJoiner(cloneHttp, config.Api.Token, time, text => log.CloneProgress(m.Name, text));
-        var executor = new HaExecutor(config, store, control, proxy, time, log, joiner);
         var status = new AgentStatus();
+        var joiner = new Clone.CloneJoiner(cloneHttp, config.Api.Token, time, text =>
+        {
+            // In the log and in /decisions, where `keel reinit` and `keel member add` read the progress from.
+            log.CloneProgress(m.Name, text);
+            status.Journal.Add(new JournalEntry(time.GetUtcNow(), m.Name, 700, text));
+        });
+        var executor = new HaExecutor(config, store, control, proxy, time, log, joiner);
         await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log);
 
         await CheckEtcdAsync(etcd, config, ct);

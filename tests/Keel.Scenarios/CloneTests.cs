@@ -52,4 +52,71 @@ public sealed class CloneTests(ITestOutputHelper output)
         Assert.Equal(primary, (await cluster.ViewAsync()).Leader!.Name);
         output.WriteLine($"{report.FailedWrites} failed writes through the read-write endpoint during the clone");
     }
+
+    /// <summary>
+    /// `keel reinit` of a replica under write load: the command shows the agent's steps and the clone's progress, the
+    /// old datadir is kept beside the new one, and the member streams again with every acknowledged row.
+    /// </summary>
+    [Fact]
+    public async Task Keel_reinit_re_clones_a_replica_in_place_and_keeps_its_old_datadir()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        var view = await cluster.ViewAsync();
+        var primary = view.Leader!.Name;
+        var replica = view.Members.Keys.Where(n => n != primary).Order(StringComparer.Ordinal).First();
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+
+        var (refused, refusal, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(1), ["reinit", primary, "--home", cluster.Layout.Home]);
+        Assert.Equal(1, refused);
+        Assert.Contains("is the primary; switch over first", refusal, StringComparison.Ordinal);
+
+        var (code, stderr, stdout) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(5), ["reinit", replica, "--home", cluster.Layout.Home]);
+        output.WriteLine(stdout);
+        Assert.True(code == 0, stderr);
+        Assert.Contains($"asked the agent of {replica} to re-clone it", stdout, StringComparison.Ordinal);
+        Assert.Contains("moved its datadir to", stdout, StringComparison.Ordinal);
+        Assert.Contains($"{replica} streams from {primary} again", stdout, StringComparison.Ordinal);
+        var kept = Directory.GetDirectories(cluster.Layout.MemberDir(replica), "data.reinit-*");
+        Assert.Single(kept);
+        Assert.True(File.Exists(Path.Combine(kept[0], "ibdata1")), $"the old datadir {kept[0]} was not kept whole");
+
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        cluster.Checked(await checker.FinishAsync("keel reinit of a replica"));
+    }
+
+    /// <summary>
+    /// An errant replica, made on purpose: a row written to it directly (root may write to a read-only server). When
+    /// the primary's next transactions conflict with it, the agent moves the datadir aside (the errant row stays there)
+    /// and re-clones; nothing acknowledged is lost and the errant row is gone from the cluster.
+    /// </summary>
+    [Fact]
+    public async Task An_errant_replica_re_clones_itself_and_keeps_its_old_datadir()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        var view = await cluster.ViewAsync();
+        var primary = view.Leader!.Name;
+        var replica = view.Members.Keys.Where(n => n != primary).Order(StringComparer.Ordinal).First();
+        await using (var rw = await Keel.MySql.MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            await rw.QueryAsync("CREATE TABLE errant_probe (id INT PRIMARY KEY)");
+        }
+        await cluster.WaitForHealthyAsync(Generous);
+        await cluster.RootQueryAsync(replica, "INSERT INTO app.errant_probe VALUES (666)");
+        output.WriteLine($"wrote an errant row to {replica}");
+
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        await PlaygroundCluster.EventuallyAsync(async () =>
+            cluster.AgentLog(replica).Contains("cloned ", StringComparison.Ordinal)
+            && (await cluster.ViewAsync()).Members.TryGetValue(replica, out var m) && m.IoRunning && m.SqlRunning ? "ok" : null,
+            Generous, $"{replica} to re-clone itself and stream again");
+        var log = cluster.AgentLog(replica);
+        Assert.Contains("has transactions the primary", log, StringComparison.Ordinal);
+        Assert.Contains("moved its datadir to", log, StringComparison.Ordinal);
+        Assert.Single(Directory.GetDirectories(cluster.Layout.MemberDir(replica), "data.reinit-*"));
+        Assert.Equal("0", (await cluster.RootQueryAsync(replica, "SELECT COUNT(*) FROM app.errant_probe WHERE id = 666")).Scalar());
+
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        cluster.Checked(await checker.FinishAsync("errant replica re-cloned by itself"));
+    }
 }

@@ -63,6 +63,12 @@ public static class AgentApi
             Denied(request) ?? (Query(request, "to") is { } to
                 ? Planned(await requests.FailoverAsync(to, Query(request, "force") is "true" or "1", ct))
                 : Results.Text("failover needs ?to=MEMBER\n", statusCode: StatusCodes.Status400BadRequest)));
+        app.MapPost("/reinit", async (HttpRequest request, CancellationToken ct) =>
+            Denied(request) ?? (Query(request, "member") is { } member
+                ? await requests.ReinitAsync(member, ct) is var plan && plan.Accepted
+                    ? Results.Text(plan.Message + "\n", statusCode: StatusCodes.Status202Accepted)
+                    : Results.Text(plan.Message + "\n", statusCode: StatusCodes.Status409Conflict)
+                : Results.Text("reinit needs ?member=NAME\n", statusCode: StatusCodes.Status400BadRequest)));
         app.MapPost("/pause", async (HttpRequest request, CancellationToken ct) =>
             Denied(request) ?? Results.Text(await requests.SetPausedAsync(true, ct) + "\n"));
         app.MapPost("/resume", async (HttpRequest request, CancellationToken ct) =>

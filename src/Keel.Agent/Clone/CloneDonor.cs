@@ -13,8 +13,16 @@ public sealed class CloneDonor(MariaDbServer server)
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(30);
 
-    /// <summary>What a copy of this member's datadir needs, in bytes (the joiner checks its free space against it).</summary>
-    public long DataSize() => MariaBackup.DirectorySize(server.DataDir);
+    /// <summary>
+    /// What a copy of this member's datadir needs, in bytes (the joiner checks its free space against it, and its
+    /// progress estimates the time left from it): what mariabackup copies, so without binlogs, relay logs, the redo
+    /// log files (only the part written during the copy travels) and the temporary tablespace.
+    /// </summary>
+    public long DataSize() => MariaBackup.DirectorySize(server.DataDir, NotCopied);
+
+    private static bool NotCopied(string fileName) =>
+        fileName.StartsWith("mysql-bin.", StringComparison.Ordinal) || fileName.StartsWith("relay-bin.", StringComparison.Ordinal)
+        || fileName.StartsWith("ib_logfile", StringComparison.Ordinal) || fileName == "ibtmp1";
 
     public async Task StreamAsync(HttpResponse response, long? maxBytesPerSecond, CancellationToken ct)
     {

@@ -14,6 +14,12 @@ public sealed record AgentConfig(
     HaproxyConfig? Haproxy)
 {
     public MemberIdentity Identity => new(Member.Name, Member.Host, Member.Port, Api.Url, Member.Tags);
+
+    /// <summary>
+    /// `auto_reinit` (default true): a replica with errant transactions moves its datadir aside and re-clones itself.
+    /// With lossless semi-sync no client was told those transactions committed.
+    /// </summary>
+    public bool AutoReinit { get; init; } = true;
 }
 
 public sealed record MemberConfig(

@@ -49,13 +49,14 @@ public static class AgentConfigLoader
         var timing = ReadTiming(top.Section("timing", required: false), top);
         var users = ReadUsers(top.Section("users", required: true));
         var haproxy = ReadHaproxy(top.Section("haproxy", required: false));
+        var autoReinit = top.Bool("auto_reinit", true);
         top.RejectUnknown();
 
         if (errors.Count > 0)
         {
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         }
-        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy);
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit };
     }
 
     private static MemberConfig? ReadMember(YamlFields? f, List<string> errors)

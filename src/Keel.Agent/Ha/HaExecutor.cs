@@ -57,6 +57,20 @@ public sealed class HaExecutor
                 return $"the local server is running (pid {pid})" + (recovered is null ? "" : $"; {recovered}") + (receipt is null ? "" : $"; {receipt}");
             case HaAction.CloneFrom c:
                 return await CloneAsync(c, ct);
+            case HaAction.SetDataAside aside:
+                var moved = await _server.SetDataAsideAsync(now, ct);
+                if (aside.FromRequest)
+                {
+                    await _store.DeleteReinitAsync(Self, ct);
+                }
+                await _store.AppendHistoryAsync(new HistoryEntry(now, Self, formerLeader ?? "-", moved is null ? $"{Self} will be re-cloned: {decision.Reason}" : $"{Self} set its datadir aside to {moved} to be re-cloned: {decision.Reason}", ""), ct);
+                return moved is null
+                    ? "the datadir was already gone; the next tick clones it"
+                    : $"stopped the local server and moved its datadir to {moved} (kept; Keel never deletes it); the next tick clones it";
+            case HaAction.DropReinitRequest drop:
+                await _store.DeleteReinitAsync(Self, ct);
+                await _store.AppendHistoryAsync(new HistoryEntry(now, Self, formerLeader ?? "-", $"refused to re-clone {Self}: {drop.Why}", ""), ct);
+                return $"dropped the reinit request: {drop.Why}";
             case HaAction.Bootstrap:
                 return await _store.BootstrapAsync(Self, lease, now, ct)
                     ? "initialized the cluster and took the leader key"

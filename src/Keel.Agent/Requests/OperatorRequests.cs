@@ -39,6 +39,18 @@ public sealed class OperatorRequests
             : RequestPlan.Refuse("another request was written at the same moment; look at `keel status` and try again");
     }
 
+    /// <summary>Asks a replica's agent to re-clone it (its datadir is moved aside, never deleted); refused for the primary.</summary>
+    public async Task<ReinitPlan> ReinitAsync(string member, CancellationToken ct)
+    {
+        var view = await _store.ReadAsync(ct);
+        var plan = RequestPlanner.PlanReinit(view, member);
+        if (plan.Accepted)
+        {
+            await _store.PutReinitAsync(member, _time.GetUtcNow(), ct);
+        }
+        return plan;
+    }
+
     public async Task<string> SetPausedAsync(bool paused, CancellationToken ct)
     {
         await _store.SetPausedAsync(paused, ct);

@@ -80,6 +80,24 @@ public sealed class ServerControl
     }
 
     /// <summary>
+    /// Stops the server and moves its datadir aside (DATADIR.reinit-TIME), so that the next tick finds it missing and
+    /// clones it. Returns where it went, or null when there was no datadir.
+    /// </summary>
+    public async Task<string?> SetDataAsideAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await _sql.ResetAsync(ct);
+        await _server.StopAsync(TimeSpan.FromSeconds(60), ct);
+        var dir = Path.TrimEndingDirectorySeparator(_server.DataDir);
+        if (!Directory.Exists(dir))
+        {
+            return null;
+        }
+        var aside = $"{dir}.reinit-{now:yyyyMMdd-HHmmss}";
+        Directory.Move(dir, aside);
+        return aside;
+    }
+
+    /// <summary>
     /// After a clone: replication starts where the copy ends. The copy's mysql.gtid_slave_pos is the donor's (or
     /// empty); the position the copy is consistent with replaces it.
     /// </summary>

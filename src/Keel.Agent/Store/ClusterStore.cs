@@ -30,6 +30,7 @@ public sealed class ClusterStore
         LeaderRecord? leader = null;
         string? lastLeader = null;
         var roster = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var reinit = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
         {
@@ -49,6 +50,10 @@ public sealed class ClusterStore
             {
                 roster.Add(kv.Key[Keys.RosterPrefix.Length..]);
             }
+            else if (kv.Key.StartsWith(Keys.ReinitPrefix, StringComparison.Ordinal))
+            {
+                reinit.Add(kv.Key[Keys.ReinitPrefix.Length..]);
+            }
             else if (kv.Key == Keys.Request)
             {
                 request = StoreJson.Read<ClusterRequest>(kv.Value);
@@ -62,7 +67,7 @@ public sealed class ClusterStore
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision);
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable());
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
@@ -164,6 +169,12 @@ public sealed class ClusterStore
     }
 
     public Task DeleteRequestAsync(CancellationToken ct) => _etcd.DeleteAsync(Keys.Request, ct);
+
+    /// <summary>Asks the agent of <paramref name="member"/> to re-clone it (`keel reinit`); the value is when.</summary>
+    public Task PutReinitAsync(string member, DateTimeOffset now, CancellationToken ct) =>
+        _etcd.PutAsync(Keys.Reinit(member), now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct: ct);
+
+    public Task DeleteReinitAsync(string member, CancellationToken ct) => _etcd.DeleteAsync(Keys.Reinit(member), ct);
 
     /// <summary>
     /// The switchover's point of no return: the leader key goes and the request says "handed over", in one

@@ -11,6 +11,8 @@ public sealed record KeyLayout(string Cluster)
     public string RosterPrefix => Prefix + "roster/";
     public string RosterEntry(string name) => RosterPrefix + name;
     public string LastLeader => Prefix + "last-leader";
+    public string ReinitPrefix => Prefix + "reinit/";
+    public string Reinit(string name) => ReinitPrefix + name;
     public string Request => Prefix + "request";
     public string Pause => Prefix + "pause";
     public string HistoryPrefix => Prefix + "history/";

@@ -15,6 +15,15 @@ public abstract record HaAction
     /// </summary>
     public sealed record CloneFrom(string Donor, string DonorApiUrl, bool Throttled) : HaAction;
 
+    /// <summary>
+    /// Stop the local server and move its datadir aside (kept, never deleted), so that the next tick clones it afresh;
+    /// deletes this member's reinit request when <paramref name="FromRequest"/>.
+    /// </summary>
+    public sealed record SetDataAside(bool FromRequest) : HaAction;
+
+    /// <summary>Delete this member's reinit request without acting on it (the reason goes to the history).</summary>
+    public sealed record DropReinitRequest(string Why) : HaAction;
+
     /// <summary>Create the initialize key and the leader key in one transaction (first member of a new cluster).</summary>
     public sealed record Bootstrap : HaAction;
 

@@ -59,6 +59,15 @@ public static class HaDecider
         var cluster = s.Cluster;
         var self = s.Self.Name;
 
+        if (cluster is not null && cluster.ReinitRequestedFor(self))
+        {
+            return cluster.Leader?.Name == self
+                ? new Decision(new HaAction.DropReinitRequest($"{self} is the primary; switch over first"),
+                    "dropped the request to re-clone this member because it is the primary; switch over first")
+                : new Decision(new HaAction.SetDataAside(FromRequest: true),
+                    "stopped the local server and moved its datadir aside because an operator asked to re-clone this member");
+        }
+
         if (local.Status == ServerStatus.Stopped && s.LocalDataMissing && !(cluster?.Leader is { } own && own.Name == self))
         {
             return DecideEmptyDataDir(s);
@@ -211,9 +220,18 @@ public static class HaDecider
         var followsLeader = replication is not null
             && replication.SourceHost == leaderState.Host
             && replication.SourcePort == leaderState.Port;
+        // 1950 (strict mode: this server already holds a GTID the source's stream conflicts with) is divergence on its
+        // own: positions keep only the last GTID per domain, so a local write with a lower sequence looks contained.
         if (followsLeader && replication!.HasDiverged
-            && !GtidPosition.Parse(leaderState.BinlogPosition).Contains(local.BinlogPosition))
+            && (replication.LastSqlErrno == 1950 || !GtidPosition.Parse(leaderState.BinlogPosition).Contains(local.BinlogPosition)))
         {
+            if (s.AutoReinit)
+            {
+                // With lossless semi-sync no client was ever told these transactions committed: only a primary's
+                // unacknowledged tail (or a write to a replica by hand) ends up errant. They stay in the datadir moved aside.
+                return new Decision(new HaAction.SetDataAside(FromRequest: false),
+                    $"stopped the local server and moved its datadir aside to re-clone it because it has transactions the primary {leader.Name} does not have (errant: {local.BinlogPosition} against {leaderState.BinlogPosition}); no client was told they committed");
+            }
             return Decision.Nothing($"cannot replicate from {leader.Name} because this server has transactions the primary does not have (errant: {local.BinlogPosition} against {leaderState.BinlogPosition}); it needs a re-clone");
         }
         if (followsLeader && replication!.IoRunning && replication.SqlRunning)

@@ -7,7 +7,8 @@ namespace Keel.Core.Model;
 /// purpose (they stay listed when their agent's key expires); <see cref="LastLeader"/> names the member that took the
 /// leader key last (kept when the key itself is gone), so that an election can tell a vanished former primary, whose
 /// unacknowledged tail may be lost, from a vanished replica, which may hold acknowledged transactions.
-/// <see cref="Revision"/> is etcd's revision at the read (0 when unknown).
+/// <see cref="Revision"/> is etcd's revision at the read (0 when unknown). <see cref="ReinitRequested"/> names the
+/// members an operator asked to re-clone (`keel reinit`).
 /// </summary>
 public sealed record ClusterView(
     string? InitializedBy,
@@ -17,8 +18,12 @@ public sealed record ClusterView(
     ClusterRequest? Request = null,
     ImmutableSortedSet<string>? Roster = null,
     string? LastLeader = null,
-    long Revision = 0)
+    long Revision = 0,
+    ImmutableSortedSet<string>? ReinitRequested = null)
 {
+    /// <summary>Whether an operator asked (etcd key <c>reinit/NAME</c>) that <paramref name="name"/> be re-cloned.</summary>
+    public bool ReinitRequestedFor(string name) => ReinitRequested?.Contains(name) == true;
+
     public bool IsInitialized => InitializedBy is not null;
 
     /// <summary>Members on the roster that have published no state (their agent is down or cut off from etcd).</summary>

@@ -11,6 +11,7 @@ namespace Keel.Core.Model;
 /// server has had no semi-sync replica connected. <see cref="HeldForReplicas"/>: this agent made its primary read-only
 /// because no replica could acknowledge, and keeps it so until one connects. <see cref="LocalDataMissing"/>: the
 /// local datadir holds no initialised server (new member, wiped disk, or moved aside for a re-clone).
+/// <see cref="AutoReinit"/>: a replica with errant transactions is re-cloned by itself (config `auto_reinit`).
 /// </summary>
 public sealed record HaSnapshot(
     MemberIdentity Self,
@@ -23,4 +24,5 @@ public sealed record HaSnapshot(
     StoreMemory? Memory = null,
     DateTimeOffset? NoReplicaSince = null,
     bool HeldForReplicas = false,
-    bool LocalDataMissing = false);
+    bool LocalDataMissing = false,
+    bool AutoReinit = true);

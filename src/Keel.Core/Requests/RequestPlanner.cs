@@ -11,12 +11,33 @@ public sealed record RequestPlan(ClusterRequest? Request, string Message)
     public static RequestPlan Refuse(string why) => new(null, why);
 }
 
+/// <summary>The answer to `keel reinit`: accepted (the agent will act), or why not.</summary>
+public sealed record ReinitPlan(bool Accepted, string Message);
+
 /// <summary>
 /// Checks a switchover or forced failover against the cluster as etcd holds it, before anything is written. Pure:
 /// the CLI and the REST API both call it, and agents still re-check when they act.
 /// </summary>
 public static class RequestPlanner
 {
+    /// <summary>Re-cloning a member: never the primary (its data is the cluster's), never a member nobody knows.</summary>
+    public static ReinitPlan PlanReinit(ClusterView view, string member)
+    {
+        if (view.Leader?.Name == member)
+        {
+            return new(false, $"{member} is the primary; switch over first (`keel switchover`), then re-clone it");
+        }
+        if (!view.Members.ContainsKey(member) && view.Roster?.Contains(member) != true)
+        {
+            return new(false, $"{member} is not a member of cluster (members: {string.Join(", ", view.Members.Keys.Order(StringComparer.Ordinal))})");
+        }
+        if (!view.Members.ContainsKey(member))
+        {
+            return new(false, $"{member}'s agent has published no state (down or cut off); only its agent can re-clone it");
+        }
+        return new(true, $"asked the agent of {member} to re-clone it: it stops its server, moves its datadir aside (kept), and clones from the best donor");
+    }
+
     public static RequestPlan PlanSwitchover(ClusterView view, string? to, long maxLagSeconds, DateTimeOffset now)
     {
         view = PeerRecords.Readable(view).Readable;

@@ -67,10 +67,10 @@ public static class MariaBackup
         throw new InvalidOperationException($"the copy in {targetDir} has no mariadb_backup_binlog_info, so its GTID position is unknown");
     }
 
-    /// <summary>Bytes of every file under <paramref name="dir"/>: what a copy of it needs (before compression).</summary>
-    public static long DirectorySize(string dir) =>
+    /// <summary>Bytes of the files under <paramref name="dir"/>, leaving out those <paramref name="skip"/> names (by file name).</summary>
+    public static long DirectorySize(string dir, Func<string, bool>? skip = null) =>
         Directory.Exists(dir)
-            ? new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => SafeLength(f))
+            ? new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => skip?.Invoke(f.Name) != true).Sum(f => SafeLength(f))
             : 0;
 
     public static string LastLines(string output, int lines = 8) =>
