@@ -45,7 +45,7 @@ public static class ConfigFiles
           admin_socket: {layout.HaproxySocket}
           rw_backend: {ReadWriteBackend}
           ro_backend: {ReadOnlyBackend}
-
+        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}
         """;
 
     /// <summary>

@@ -56,6 +56,9 @@ public sealed record PlaygroundSpec(
     /// </summary>
     public int EtcdSize { get; init; } = 1;
 
+    /// <summary>`clone.max_rate_mb` for every agent (tests slow clones down to fault them mid-stream); null: unlimited.</summary>
+    public int? CloneMaxRateMb { get; init; }
+
     /// <summary>The etcd members: names, client and peer ports.</summary>
     public IReadOnlyList<PlaygroundEtcdMember> EtcdMembers =>
         [.. Enumerable.Range(0, EtcdSize).Select(i => new PlaygroundEtcdMember(EtcdSize == 1 ? "keel-playground" : $"e{i + 1}", EtcdClientPort + (2 * i), EtcdPeerPort + (2 * i)))];

@@ -119,4 +119,89 @@ public sealed class CloneTests(ITestOutputHelper output)
         await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
         cluster.Checked(await checker.FinishAsync("errant replica re-cloned by itself"));
     }
+
+    /// <summary>Kills the server of a replica and deletes its datadir while its agent is held, so the agent finds it gone.</summary>
+    private async Task<Keel.Core.Model.MemberState> WipeAsync(PlaygroundCluster cluster, string victim)
+    {
+        var before = (await cluster.ViewAsync()).Members[victim];
+        ProcessTools.Signal(before.AgentPid!.Value, SigStop);
+        try
+        {
+            cluster.Server(victim).Kill();
+            Directory.Delete(cluster.Layout.MemberData(victim), recursive: true);
+        }
+        finally
+        {
+            ProcessTools.Signal(before.AgentPid!.Value, SigCont);
+        }
+        output.WriteLine($"killed the server of {victim} and deleted its datadir");
+        return before;
+    }
+
+    private static Task<string> CloningFromAsync(PlaygroundCluster cluster, string victim) =>
+        PlaygroundCluster.EventuallyAsync(() =>
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(cluster.AgentLog(victim), @"cloning from (m\d): [0-9.]+ MB of");
+            return Task.FromResult(match.Success ? match.Groups[1].Value : null);
+        }, Generous, $"{victim} to be cloning");
+
+    private static Task WaitStreamingAfterCloneAsync(PlaygroundCluster cluster, string victim, int? oldServerPid) =>
+        PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            var v = await cluster.ViewAsync();
+            return cluster.AgentLog(victim).Contains("cloned ", StringComparison.Ordinal)
+                && v.Members.TryGetValue(victim, out var m) && m.ServerPid != oldServerPid && m.IoRunning && m.SqlRunning && m.Following == v.Leader?.Name ? "ok" : null;
+        }, Generous, $"{victim} to stream again after its clone");
+
+    /// <summary>
+    /// The donor's server is killed while it streams (clones held to 2 MB/s so there is time): the joiner's clone
+    /// fails with the reason, nothing half-copied is ever started, and the next try (by the rule) completes.
+    /// </summary>
+    [Fact]
+    public async Task When_the_donor_dies_mid_clone_the_joiner_retries_from_the_next_donor_by_the_rule()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s", cloneMaxRateMb: 2);
+        var view = await cluster.ViewAsync();
+        var primary = view.Leader!.Name;
+        var victim = view.Members.Keys.Where(n => n != primary).Order(StringComparer.Ordinal).Last();
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var before = await WipeAsync(cluster, victim);
+
+        var donor = await CloningFromAsync(cluster, victim);
+        cluster.Server(donor).Kill();
+        output.WriteLine($"killed the server of the donor {donor} mid-clone");
+
+        await WaitStreamingAfterCloneAsync(cluster, victim, before.ServerPid);
+        var log = cluster.AgentLog(victim);
+        Assert.Contains("could not CloneFrom", log, StringComparison.Ordinal);
+        Assert.Contains("an unfinished copy from an earlier clone that was cut short", log, StringComparison.Ordinal);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        cluster.Checked(await checker.FinishAsync("donor killed mid-clone"));
+    }
+
+    /// <summary>
+    /// The joiner's agent is killed mid-clone: its unfinished copy sits beside the datadir, never in its place, so the
+    /// restarted agent does not start a server on it; it removes it and clones again.
+    /// </summary>
+    [Fact]
+    public async Task When_the_joiner_dies_mid_clone_it_never_starts_on_a_half_copy_and_clones_again()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s", cloneMaxRateMb: 2);
+        var view = await cluster.ViewAsync();
+        var primary = view.Leader!.Name;
+        var victim = view.Members.Keys.Where(n => n != primary).Order(StringComparer.Ordinal).Last();
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var before = await WipeAsync(cluster, victim);
+
+        await CloningFromAsync(cluster, victim);
+        var agent = (await cluster.ViewAsync()).Members[victim].AgentPid!.Value;
+        ProcessTools.Signal(agent, ProcessTools.SigKill);
+        output.WriteLine($"killed the agent of {victim} (pid {agent}) mid-clone");
+        Assert.False(cluster.Server(victim).IsInitialized, "the datadir must not hold a half copy");
+
+        await WaitStreamingAfterCloneAsync(cluster, victim, before.ServerPid);
+        Assert.Contains("an unfinished copy from an earlier clone that was cut short", cluster.AgentLog(victim), StringComparison.Ordinal);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        cluster.Checked(await checker.FinishAsync("joiner killed mid-clone"));
+    }
 }

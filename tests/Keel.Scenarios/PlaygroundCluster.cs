@@ -35,7 +35,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
     public ClusterStore Store => Bench.Store;
 
     /// <summary>Short TTL so that lease cases finish quickly; still within the timing rule.</summary>
-    public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s", bool isolatedHosts = false)
+    public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s", bool isolatedHosts = false, int? cloneMaxRateMb = null)
     {
         var home = TestPaths.NewTempDir("pg");
         var layout = new PlaygroundLayout(home);
@@ -50,6 +50,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             LoopInterval = "1s",
             RequestTimeout = "1s",
             IsolatedHosts = isolatedHosts,
+            CloneMaxRateMb = cloneMaxRateMb,
         };
         try
         {

@@ -14,8 +14,10 @@ public sealed record CloneResult(string GtidPosition, long Bytes, TimeSpan Took,
 /// leaves only DATADIR.clone, Keel's own unfinished copy, which the next try removes and starts again. An existing
 /// datadir is never deleted: it is moved aside and the new path is returned.
 /// </summary>
-public sealed class CloneJoiner(HttpClient http, string? token, TimeProvider time, Action<string> progress)
+public sealed class CloneJoiner(HttpClient http, string? token, TimeProvider time, Action<string> progress, Func<string, long>? freeSpace = null)
 {
+    private readonly Func<string, long> _freeSpace = freeSpace ?? (dir => new DriveInfo(dir).AvailableFreeSpace);
+
     /// <summary>A stream that delivers nothing for this long is given up (the donor hung).</summary>
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
 
@@ -38,7 +40,7 @@ public sealed class CloneJoiner(HttpClient http, string? token, TimeProvider tim
         var target = CloneDir(dataDir);
         var parent = Path.GetDirectoryName(Path.GetFullPath(target))!;
         Directory.CreateDirectory(parent);
-        var free = new DriveInfo(parent).AvailableFreeSpace;
+        var free = _freeSpace(parent);
         var needed = (long)(size * SpaceFactor);
         if (needed > free)
         {

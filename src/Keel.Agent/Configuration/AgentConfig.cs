@@ -20,6 +20,9 @@ public sealed record AgentConfig(
     /// With lossless semi-sync no client was told those transactions committed.
     /// </summary>
     public bool AutoReinit { get; init; } = true;
+
+    /// <summary>`clone.max_rate_mb`: a donor sends at most this many bytes per second to this joiner; null: no limit (the primary as donor is held to 50 MB/s).</summary>
+    public long? CloneMaxBytesPerSecond { get; init; }
 }
 
 public sealed record MemberConfig(

@@ -50,13 +50,14 @@ public static class AgentConfigLoader
         var users = ReadUsers(top.Section("users", required: true));
         var haproxy = ReadHaproxy(top.Section("haproxy", required: false));
         var autoReinit = top.Bool("auto_reinit", true);
+        var cloneMaxRate = ReadCloneMaxRate(top.Section("clone", required: false));
         top.RejectUnknown();
 
         if (errors.Count > 0)
         {
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         }
-        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit };
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate };
     }
 
     private static MemberConfig? ReadMember(YamlFields? f, List<string> errors)
@@ -169,6 +170,18 @@ public static class AgentConfigLoader
         var c = new Credentials(f.String("user", required: true) ?? "", f.String("password", required: true) ?? "");
         f.RejectUnknown();
         return c;
+    }
+
+    /// <summary>clone.max_rate_mb: the most MB per second a donor sends (0 or absent: no limit beyond the primary's).</summary>
+    private static long? ReadCloneMaxRate(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var mb = f.Int("max_rate_mb", required: false, 0, 0, 100_000);
+        f.RejectUnknown();
+        return mb > 0 ? mb * 1_000_000L : null;
     }
 
     private static HaproxyConfig? ReadHaproxy(YamlFields? f)

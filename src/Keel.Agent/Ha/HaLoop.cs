@@ -212,7 +212,8 @@ public sealed class HaLoop : IAsyncDisposable
                 Journal(_time.GetUtcNow(), 201, outcome);
             }
         }
-        catch (Exception ex) when (ex is MySqlException or EtcdException or MariaDbStartException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is MySqlException or EtcdException or MariaDbStartException or InvalidOperationException or IOException
+            or Clone.CloneStreamException or Clone.CloneRefusedException or HttpRequestException or UnauthorizedAccessException)
         {
             _log.ActionFailed(Self, decision.Action.GetType().Name, ex.Message);
             Journal(_time.GetUtcNow(), 200, $"could not {decision.Action.GetType().Name}: {ex.Message}");
