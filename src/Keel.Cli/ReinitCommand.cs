@@ -1,8 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Net.Http.Json;
-using Keel.Agent.Api;
-using Keel.Agent.Ha;
 using Keel.Agent.Requests;
 using Keel.Etcd;
 
@@ -14,9 +10,6 @@ namespace Keel.Cli;
 /// </summary>
 internal static class ReinitCommand
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(3);
-
     public static Command Create()
     {
         var o = ClusterTarget.Options();
@@ -40,7 +33,7 @@ internal static class ReinitCommand
                     return 1;
                 }
                 Console.WriteLine(plan.Message);
-                return parse.GetValue(wait) <= 0 ? 0 : await FollowAsync(target, name, TimeSpan.FromSeconds(parse.GetValue(wait)), ct);
+                return parse.GetValue(wait) <= 0 ? 0 : await AgentFollower.UntilStreamingAfterCloneAsync(target.Store, name, TimeSpan.FromSeconds(parse.GetValue(wait)), "reinit", ct);
             }
             catch (EtcdException ex)
             {
@@ -49,46 +42,5 @@ internal static class ReinitCommand
             }
         });
         return cmd;
-    }
-
-    /// <summary>Prints the member's decisions as they come, until it streams again from a new server after a clone.</summary>
-    private static async Task<int> FollowAsync(ClusterTarget target, string name, TimeSpan wait, CancellationToken ct)
-    {
-        using var http = new HttpClient { Timeout = AgentTimeout };
-        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var clock = Stopwatch.StartNew();
-        var cloned = false;
-        var seen = new HashSet<(DateTimeOffset, string)>();
-        while (clock.Elapsed < wait)
-        {
-            var view = await target.Store.ReadAsync(ct);
-            if (view.Members.TryGetValue(name, out var m))
-            {
-                try
-                {
-                    var url = $"{m.ApiUrl.TrimEnd('/')}/decisions?since={Uri.EscapeDataString(since.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}";
-                    var entries = await http.GetFromJsonAsync(url, ApiJson.Default.IReadOnlyListJournalEntry, ct) ?? [];
-                    // Several entries share a millisecond: ask from the last one again and skip what was shown.
-                    foreach (var e in entries.Where(e => e.At >= since && seen.Add((e.At, e.Text))))
-                    {
-                        Console.WriteLine($"{e.At:HH:mm:ss} {e.Text}");
-                        since = e.At;
-                        cloned |= e.Text.StartsWith("cloned ", StringComparison.Ordinal);
-                    }
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
-                {
-                    // The agent is busy or restarting; its decisions are read again on the next poll.
-                }
-                if (cloned && m.IoRunning && m.SqlRunning && m.Following == view.Leader?.Name)
-                {
-                    Console.WriteLine($"{name} streams from {m.Following} again ({clock.Elapsed.TotalSeconds:0.0} s)");
-                    return 0;
-                }
-            }
-            await Task.Delay(Poll, ct);
-        }
-        await Console.Error.WriteLineAsync($"keel reinit: {name} did not stream again within {wait.TotalSeconds:0} s; see `keel status` and its agent's log");
-        return 1;
     }
 }

@@ -104,6 +104,27 @@ public static class ConfigFiles
         return sb.ToString();
     }
 
+    /// <summary>
+    /// HAProxy runtime commands that add a member to both backends without a reload (dynamic servers take no
+    /// default-server line, so the check settings are spelled out), and bring it into service.
+    /// </summary>
+    public static IReadOnlyList<string> HaproxyAddServer(PlaygroundMember m) =>
+        [.. new[] { ReadWriteBackend, ReadOnlyBackend }.SelectMany(b => new[]
+        {
+            $"add server {b}/{m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort} inter 1s fastinter 250ms downinter 250ms fall 2 rise 1 on-marked-down shutdown-sessions",
+            $"enable health {b}/{m.Name}",
+            $"enable server {b}/{m.Name}",
+        })];
+
+    /// <summary>HAProxy runtime commands that take a member out of both backends (sessions cut first).</summary>
+    public static IReadOnlyList<string> HaproxyDeleteServer(string name) =>
+        [.. new[] { ReadWriteBackend, ReadOnlyBackend }.SelectMany(b => new[]
+        {
+            $"disable server {b}/{name}",
+            $"shutdown sessions server {b}/{name}",
+            $"del server {b}/{name}",
+        })];
+
     public static string ClientCnf(PlaygroundSpec spec) => $"""
         # Client settings for the Keel playground's application user; written by `keel up`.
         # Read-write port (the primary): mariadb --defaults-extra-file=THIS_FILE

@@ -100,6 +100,35 @@ public sealed record PlaygroundSpec(
             .Concat(EtcdMembers.SelectMany(e => new[] { e.ClientPort, e.PeerPort }))
             .Concat([ReadWritePort, ReadOnlyPort]);
 
+    /// <summary>The base the default ports were counted from (read-write is base + 1).</summary>
+    public int BasePort => ReadWritePort - 1;
+
+    /// <summary>Members get server ids 1 to 9: MariaDB base + 10 + id, API base + 20 + id (etcd starts at base + 31).</summary>
+    public const int MaxMembers = 9;
+
+    /// <summary>The spec with one more member on loopback, or why it cannot have one.</summary>
+    public (PlaygroundSpec? Spec, string? Error) WithMember(string name)
+    {
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return (null, $"'{name}' is not a member name (letters, digits, '-' and '_')");
+        }
+        if (Members.Any(m => m.Name == name))
+        {
+            return (null, $"{name} is already a member");
+        }
+        if (IsolatedHosts)
+        {
+            return (null, "adding a member to a playground with isolated hosts is not supported yet (its network namespaces are made at `keel up`)");
+        }
+        var id = Enumerable.Range(1, MaxMembers).FirstOrDefault(i => Members.All(m => m.ServerId != i));
+        if (id == 0)
+        {
+            return (null, $"the playground holds at most {MaxMembers} members");
+        }
+        return (this with { Members = [.. Members, new PlaygroundMember(name, id, BasePort + 10 + id, BasePort + 20 + id)] }, null);
+    }
+
     public string ToJson() => JsonSerializer.Serialize(this, PlaygroundJson.Default.PlaygroundSpec);
 
     public static PlaygroundSpec FromJson(string json) =>

@@ -9,7 +9,8 @@ public sealed class Supervisor
 {
     private static readonly TimeSpan RestartDelay = TimeSpan.FromMilliseconds(500);
     private readonly PlaygroundLayout _layout;
-    private readonly PlaygroundSpec _spec;
+    private PlaygroundSpec _spec;
+    private DateTime _specWrittenAt;
     private readonly TextWriter _log;
 
     public Supervisor(PlaygroundLayout layout, PlaygroundSpec spec, TextWriter log)
@@ -30,6 +31,7 @@ public sealed class Supervisor
         var lastStart = new Dictionary<string, DateTime>();
         while (!ct.IsCancellationRequested)
         {
+            ReloadSpec();
             foreach (var m in _spec.Members)
             {
                 ReapServer(m);
@@ -57,6 +59,24 @@ public sealed class Supervisor
     }
 
     /// <summary>Starts the process behind <paramref name="pidFile"/> unless it runs (at most once per restart delay).</summary>
+    /// <summary>`keel member add/remove` rewrite the spec: members added are kept running from then on, removed ones no longer.</summary>
+    private void ReloadSpec()
+    {
+        try
+        {
+            var at = File.GetLastWriteTimeUtc(_layout.SpecFile);
+            if (at != _specWrittenAt)
+            {
+                _spec = PlaygroundSpec.FromJson(File.ReadAllText(_layout.SpecFile));
+                _specWrittenAt = at;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            // Being rewritten (atomically, but a read can race the rename): the next loop reads it.
+        }
+    }
+
     private async Task KeepRunningAsync(string what, string pidFile, Dictionary<string, DateTime> lastStart, CancellationToken ct, Func<int> start)
     {
         if (ProcessTools.ReadPid(pidFile) is { } old)

@@ -25,15 +25,18 @@ public class CandidateRankingTests
     }
 
     [Fact]
-    public void The_former_primary_wins_a_tie_on_received_transactions_before_priority_and_name()
+    public void The_former_primary_whose_server_never_went_down_wins_a_tie_on_received_transactions()
     {
         var members = new[]
         {
             Member("m1", Replica("m9", received: "0-2-20", io: false), tags: new MemberTags(Priority: 300)),
-            Member("m2", Replica("m9", received: "0-2-20", io: false)),
+            Member("m2", Replica("m9", received: "0-2-20", io: false)) with { PrimaryServerIntact = true },
             Member("m3", Replica("m9", received: "0-2-21", io: false)),
         };
         Assert.Equal(["m3", "m2", "m1"], CandidateRanking.Rank(members, formerPrimary: "m2").Select(m => m.Name));
         Assert.Equal(["m3", "m1", "m2"], CandidateRanking.Rank(members).Select(m => m.Name));
+        // A former primary whose server crashed and restarted gets no preference: a crash still fails over.
+        var restarted = members.Select(m => m with { PrimaryServerIntact = false });
+        Assert.Equal(["m3", "m1", "m2"], CandidateRanking.Rank(restarted, formerPrimary: "m2").Select(m => m.Name));
     }
 }

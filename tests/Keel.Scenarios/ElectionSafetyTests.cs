@@ -226,7 +226,8 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
         var etcd = cluster.Runner.Etcd(cluster.Spec);
         var snapshot = Path.Combine(cluster.Layout.Home, "before-failover.db");
-        var old = (await cluster.ViewAsync()).Leader!.Name;
+        var staleKey = (await cluster.ViewAsync()).Leader!;
+        var old = staleKey.Name;
         await etcd.SaveSnapshotAsync(snapshot, CancellationToken.None);
         output.WriteLine($"snapshot saved while {old} was the primary");
 
@@ -247,7 +248,8 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         var leader = await PlaygroundCluster.EventuallyAsync(async () =>
         {
             var v = await cluster.ViewAsync();
-            return v.Leader is { } l && l.CreateRevision > view.Revision && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l : null;
+            // The snapshot's leader key (its create revision) must be gone; the agents may have made the new one before the first read here.
+            return v.Leader is { } l && l.CreateRevision != staleKey.CreateRevision && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l : null;
         }, Generous, "a writable primary with a leader key made after the restore");
         output.WriteLine($"{leader.Name} is the writable primary {restored.Elapsed.TotalSeconds:0.0} s after the restore");
         await cluster.WaitForHealthyAsync(Generous);

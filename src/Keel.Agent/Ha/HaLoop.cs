@@ -49,6 +49,7 @@ public sealed class HaLoop : IAsyncDisposable
     private readonly Fencing.FenceFile _fenceFile;
     private Keel.Core.Fencing.FencePromise? _lastPromise;
     private long _promisedLease;
+    private int? _primaryServerPid;
     private readonly Lock _promiseGate = new();
     private bool _heldForReplicas;
 
@@ -171,7 +172,20 @@ public sealed class HaLoop : IAsyncDisposable
         var decision = HaDecider.Decide(snapshot, now);
 
         var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now, _lastReceived);
-        published = published with { WaitingForReplicas = _heldForReplicas };
+        // The server process that was the writable primary here; another leader ends that claim.
+        if (local.IsWritable && cluster?.Leader?.Name == Self)
+        {
+            _primaryServerPid = local.Pid;
+        }
+        else if (cluster?.Leader is { } other && other.Name != Self)
+        {
+            _primaryServerPid = null;
+        }
+        published = published with
+        {
+            WaitingForReplicas = _heldForReplicas,
+            PrimaryServerIntact = _primaryServerPid is { } was && local.Pid == was && local.Status == ServerStatus.Running,
+        };
         if (_lastActionError is not null)
         {
             // Operators (and `keel up`) see why an action keeps failing, e.g. a server that cannot start.

@@ -170,6 +170,13 @@ public sealed class ClusterStore
 
     public Task DeleteRequestAsync(CancellationToken ct) => _etcd.DeleteAsync(Keys.Request, ct);
 
+    /// <summary>
+    /// Takes a member out of the cluster on purpose (`keel member remove`): its roster entry and published state go, so
+    /// elections no longer wait for it. Its agent must be stopped first, or it registers again.
+    /// </summary>
+    public Task RemoveMemberAsync(string member, CancellationToken ct) =>
+        _etcd.TxnAsync(new TxnRequest([], [new DeleteOp(Keys.RosterEntry(member)), new DeleteOp(Keys.Member(member)), new DeleteOp(Keys.Reinit(member))], []), ct);
+
     /// <summary>Asks the agent of <paramref name="member"/> to re-clone it (`keel reinit`); the value is when.</summary>
     public Task PutReinitAsync(string member, DateTimeOffset now, CancellationToken ct) =>
         _etcd.PutAsync(Keys.Reinit(member), now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct: ct);

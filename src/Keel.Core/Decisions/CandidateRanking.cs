@@ -6,10 +6,11 @@ namespace Keel.Core.Decisions;
 /// <summary>
 /// Who should become primary, as one pure sort (the CloudNativePG way): only running, read-only members that may
 /// fail over and no longer replicate; then most received transactions first (an acknowledgement means "in a
-/// replica's relay log", so the most received holds every acknowledged commit), then the former primary (when it
-/// holds as much as anyone, keeping it is no failover at all: etcd can drop every lease at once, e.g. a paused etcd
-/// leader that resumes revokes them, etcd issue 15247), then priority, then name so that every agent computes the
-/// same order.
+/// replica's relay log", so the most received holds every acknowledged commit), then the former primary whose server
+/// never went down (when it holds as much as anyone, keeping it is no failover at all: etcd can drop every lease at
+/// once, e.g. a paused etcd leader that resumes revokes them, etcd issue 15247; a former primary that crashed and came
+/// back gets no such preference, so a crash still fails over), then priority, then name so that every agent computes
+/// the same order.
 /// </summary>
 public static class CandidateRanking
 {
@@ -19,7 +20,7 @@ public static class CandidateRanking
     public static IReadOnlyList<MemberState> Rank(IEnumerable<MemberState> members, string? formerPrimary = null) =>
         members.Where(IsEligible)
             .OrderByDescending(m => GtidPosition.Parse(m.ReceivedPosition).TransactionCount)
-            .ThenByDescending(m => m.Name == formerPrimary)
+            .ThenByDescending(m => m.Name == formerPrimary && m.PrimaryServerIntact)
             .ThenByDescending(m => m.Tags.Priority)
             .ThenBy(m => m.Name, StringComparer.Ordinal)
             .ToList();

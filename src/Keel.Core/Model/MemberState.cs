@@ -40,6 +40,12 @@ public sealed record MemberState
     /// replicas follow it anyway (it has every transaction), and it is writable again once one is connected.
     /// </summary>
     public bool WaitingForReplicas { get; init; }
+
+    /// <summary>
+    /// The local server is the same process that was last the writable primary here (it did not crash or restart
+    /// since): when etcd drops every lease at once, such a member may simply keep the lead (see CandidateRanking).
+    /// </summary>
+    public bool PrimaryServerIntact { get; init; }
     public bool? SemiSync { get; init; }
     public string? LastError { get; init; }
     public int? AgentPid { get; init; }
