@@ -138,6 +138,13 @@ public sealed class CloneTests(ITestOutputHelper output)
         return before;
     }
 
+    /// <summary>The replica last by name: the one the fault tests wipe.</summary>
+    private static async Task<string> LastReplicaAsync(PlaygroundCluster cluster)
+    {
+        var view = await cluster.ViewAsync();
+        return view.Members.Keys.Where(n => n != view.Leader!.Name).Order(StringComparer.Ordinal).Last();
+    }
+
     private static Task<string> CloningFromAsync(PlaygroundCluster cluster, string victim) =>
         PlaygroundCluster.EventuallyAsync(() =>
         {
@@ -161,9 +168,7 @@ public sealed class CloneTests(ITestOutputHelper output)
     public async Task When_the_donor_dies_mid_clone_the_joiner_retries_from_the_next_donor_by_the_rule()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s", cloneMaxRateMb: 2);
-        var view = await cluster.ViewAsync();
-        var primary = view.Leader!.Name;
-        var victim = view.Members.Keys.Where(n => n != primary).Order(StringComparer.Ordinal).Last();
+        var victim = await LastReplicaAsync(cluster);
         await using var checker = await WriteChecker.StartAsync(cluster.Bench);
         var before = await WipeAsync(cluster, victim);
 
@@ -187,9 +192,7 @@ public sealed class CloneTests(ITestOutputHelper output)
     public async Task When_the_joiner_dies_mid_clone_it_never_starts_on_a_half_copy_and_clones_again()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s", cloneMaxRateMb: 2);
-        var view = await cluster.ViewAsync();
-        var primary = view.Leader!.Name;
-        var victim = view.Members.Keys.Where(n => n != primary).Order(StringComparer.Ordinal).Last();
+        var victim = await LastReplicaAsync(cluster);
         await using var checker = await WriteChecker.StartAsync(cluster.Bench);
         var before = await WipeAsync(cluster, victim);
 
