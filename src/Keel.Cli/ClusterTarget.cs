@@ -41,8 +41,12 @@ internal sealed class ClusterTarget : IDisposable
             Console.Error.WriteLine($"keel {command}: no playground in {layout.Home} (run `keel up`, or pass --etcd URL --cluster NAME)");
             return null;
         }
-        return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.Cluster);
+        return ForPlayground(spec);
     }
+
+    /// <summary>The playground's cluster, reached through all of its etcd members.</summary>
+    public static ClusterTarget ForPlayground(PlaygroundSpec spec) =>
+        new(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.Cluster);
 
     public void Dispose() => Etcd.Dispose();
 }

@@ -32,10 +32,8 @@ internal static class MemberCommand
                 {
                     return 0;
                 }
-                var spec = runner.LoadSpec()!;
-                using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
-                var store = new Keel.Agent.Store.ClusterStore(etcd, new Keel.Agent.Store.KeyLayout(spec.Cluster));
-                return await AgentFollower.UntilStreamingAfterCloneAsync(store, member, TimeSpan.FromSeconds(parse.GetValue(wait)), "member add", ct);
+                using var target = ClusterTarget.ForPlayground(runner.LoadSpec()!);
+                return await AgentFollower.UntilStreamingAfterCloneAsync(target.Store, member, TimeSpan.FromSeconds(parse.GetValue(wait)), "member add", ct);
             }
             catch (PlaygroundException ex)
             {

@@ -18,11 +18,13 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
     public IReadOnlyList<PlaygroundEtcdMember> Members => spec.EtcdMembers;
 
     /// <summary>The one member of a single-etcd playground, or the named member.</summary>
-    public EtcdServer Server(string name)
+    public EtcdServer Server(string name) => new(Options(name));
+
+    private EtcdServerOptions Options(string name)
     {
         var member = Members.FirstOrDefault(m => m.Name == name) ?? throw new ArgumentException($"the playground has no etcd member {name}", nameof(name));
         var dir = layout.EtcdMemberDir(spec, name);
-        return new EtcdServer(new EtcdServerOptions
+        return new EtcdServerOptions
         {
             ExtraClientAddress = spec.SwitchAddress,
             DataDir = Path.Combine(dir, "data"),
@@ -32,7 +34,7 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
             LogFile = Path.Combine(dir, "etcd.log"),
             InitialCluster = spec.EtcdSize == 1 ? [] : [.. Members.Select(m => new EtcdPeer(m.Name, m.PeerPort))],
             Cgroup = Cgroup(name),
-        });
+        };
     }
 
     /// <summary>
@@ -156,7 +158,6 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
     {
         KillAll();
         var aside = new List<string>();
-        var cluster = string.Join(',', Members.Select(m => $"{m.Name}=http://{PlaygroundSpec.Host}:{m.PeerPort}"));
         foreach (var m in Members)
         {
             var data = DataDir(m.Name);
@@ -168,7 +169,7 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
             }
             await ExternalCommand.RunCheckedAsync(
                 ["etcdctl", "snapshot", "restore", file, "--name", m.Name, "--data-dir", data,
-                 "--initial-cluster", cluster, "--initial-cluster-token", string.Join('-', Members.Select(e => e.Name)),
+                 "--initial-cluster", Options(m.Name).InitialClusterArgument, "--initial-cluster-token", Options(m.Name).ClusterToken,
                  "--initial-advertise-peer-urls", $"http://{PlaygroundSpec.Host}:{m.PeerPort}"],
                 SnapshotTimeout, ct);
         }
@@ -177,25 +178,27 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
     }
 
     /// <summary>The member that is the raft leader now, asking each member that answers; null when none says it leads.</summary>
-    public async Task<string?> LeaderAsync(CancellationToken ct)
+    public async Task<string?> LeaderAsync(CancellationToken ct) =>
+        (await StatusesAsync(ct)).FirstOrDefault(s => s.Status?.IsLeader == true).Name;
+
+    /// <summary>What each member says about itself; null for one that does not answer (down, paused or cut off).</summary>
+    public async Task<IReadOnlyList<(string Name, EtcdMemberStatus? Status)>> StatusesAsync(CancellationToken ct)
     {
+        var statuses = new List<(string, EtcdMemberStatus?)>();
         foreach (var m in Members)
         {
             using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri($"http://{PlaygroundSpec.Host}:{m.ClientPort}")], RequestTimeout = StatusTimeout });
             try
             {
-                if ((await client.MemberStatusAsync(ct)).IsLeader)
-                {
-                    return m.Name;
-                }
+                statuses.Add((m.Name, await client.MemberStatusAsync(ct)));
             }
             catch (EtcdException)
             {
-                // Down, paused or cut off: it leads nobody.
+                statuses.Add((m.Name, null));
             }
         }
 
-        return null;
+        return statuses;
     }
 
     private string CannotCutOffReason() => Members.Count == 1

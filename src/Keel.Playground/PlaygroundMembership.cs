@@ -62,21 +62,7 @@ public sealed class PlaygroundMembership(PlaygroundRunner runner, TextWriter out
         var next = spec with { Members = [.. spec.Members.Where(m => m.Name != name)] };
         AtomicFile.WriteAllText(Layout.SpecFile, next.ToJson());
         await Task.Delay(TimeSpan.FromMilliseconds(500), ct); // one supervisor loop (200 ms) and a margin
-        foreach (var (what, pidFile) in new[] { ("watchdog", Layout.WatchdogPid(name)), ("agent", Layout.AgentPid(name)) })
-        {
-            if (ProcessTools.AlivePid(pidFile) is { } pid)
-            {
-                await ProcessTools.StopAsync(pid, TimeSpan.FromSeconds(10));
-                await output.WriteLineAsync($"stopped the {what} of {name} (pid {pid})");
-            }
-        }
-        var server = runner.Server(member);
-        if (server.RunningPid() is { } serverPid)
-        {
-            await server.StopAsync(StopTimeout, ct);
-            ProcessTools.Reap(serverPid);
-            await output.WriteLineAsync($"stopped the server of {name} (pid {serverPid})");
-        }
+        await runner.StopMembersAsync([member], TimeSpan.FromSeconds(10), StopTimeout, ct);
         await store.RemoveMemberAsync(name, ct);
         await File.WriteAllTextAsync(Layout.HaproxyConfig, ConfigFiles.HaproxyCfg(next, Layout), ct);
         var answer = await new HaproxyRuntime(Layout.HaproxySocket, HaproxyTimeout).SendAsync(ConfigFiles.HaproxyDeleteServer(name), ct);

@@ -296,6 +296,33 @@ public sealed class PlaygroundRunner
         return healthy ? "healthy" : $"primary {leader.Name}; waiting for {string.Join(", ", lagging)} to stream from it";
     }
 
+    /// <summary>
+    /// Stops the members' processes: every watchdog, then every agent (so none acts on its server stopping), then
+    /// every server; each process gets <paramref name="grace"/> after SIGTERM, each server <paramref name="serverGrace"/>.
+    /// </summary>
+    public async Task StopMembersAsync(IReadOnlyList<PlaygroundMember> members, TimeSpan grace, TimeSpan serverGrace, CancellationToken ct)
+    {
+        foreach (var (what, pidFile) in members.Select(m => ($"watchdog of {m.Name}", _layout.WatchdogPid(m.Name)))
+                     .Concat(members.Select(m => ($"agent of {m.Name}", _layout.AgentPid(m.Name)))))
+        {
+            if (ProcessTools.AlivePid(pidFile) is { } pid)
+            {
+                await ProcessTools.StopAsync(pid, grace);
+                await _out.WriteLineAsync($"stopped the {what} (pid {pid})");
+            }
+        }
+        foreach (var m in members)
+        {
+            var server = Server(m);
+            if (server.RunningPid() is { } pid)
+            {
+                await server.StopAsync(serverGrace, ct);
+                ProcessTools.Reap(pid);
+                await _out.WriteLineAsync($"stopped the server of {m.Name} (pid {pid})");
+            }
+        }
+    }
+
     /// <summary>Stops everything the playground started, supervisor first so that nothing is restarted.</summary>
     public async Task DownAsync(bool purge, CancellationToken ct)
     {
@@ -307,32 +334,7 @@ public sealed class PlaygroundRunner
         }
         if (spec is not null)
         {
-            foreach (var m in spec.Members)
-            {
-                if (ProcessTools.AlivePid(_layout.WatchdogPid(m.Name)) is { } watchdog)
-                {
-                    await ProcessTools.StopAsync(watchdog, TimeSpan.FromSeconds(5));
-                    await _out.WriteLineAsync($"stopped the watchdog of {m.Name} (pid {watchdog})");
-                }
-            }
-            foreach (var m in spec.Members)
-            {
-                if (ProcessTools.AlivePid(_layout.AgentPid(m.Name)) is { } agent)
-                {
-                    await ProcessTools.StopAsync(agent, TimeSpan.FromSeconds(5));
-                    await _out.WriteLineAsync($"stopped the agent of {m.Name} (pid {agent})");
-                }
-            }
-            foreach (var m in spec.Members)
-            {
-                var server = Server(m);
-                if (server.RunningPid() is { } pid)
-                {
-                    await server.StopAsync(TimeSpan.FromSeconds(30), ct);
-                    ProcessTools.Reap(pid);
-                    await _out.WriteLineAsync($"stopped the server of {m.Name} (pid {pid})");
-                }
-            }
+            await StopMembersAsync(spec.Members, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), ct);
         }
         if (ProcessTools.AlivePid(_layout.HaproxyPid) is { } haproxy)
         {

@@ -63,19 +63,8 @@ public sealed class EtcdClusterFaultTests(ITestOutputHelper output)
     private static Task<string> WaitForOneEtcdLeaderAsync(Keel.Playground.PlaygroundEtcd etcd) =>
         PlaygroundCluster.EventuallyAsync(async () =>
         {
-            var leaders = new HashSet<ulong>();
-            foreach (var m in etcd.Members)
-            {
-                using var client = new Keel.Etcd.EtcdClient(new Keel.Etcd.EtcdClientOptions { Endpoints = [new Uri($"http://127.0.0.1:{m.ClientPort}")], RequestTimeout = TimeSpan.FromSeconds(1) });
-                try
-                {
-                    leaders.Add((await client.MemberStatusAsync()).LeaderId);
-                }
-                catch (Keel.Etcd.EtcdException)
-                {
-                    return null;
-                }
-            }
+            var statuses = await etcd.StatusesAsync(CancellationToken.None);
+            var leaders = statuses.Select(s => s.Status?.LeaderId ?? 0UL).ToHashSet();
             return leaders.Count == 1 && !leaders.Contains(0UL) ? "ok" : null;
         }, Generous, "every etcd member to follow one leader");
 }

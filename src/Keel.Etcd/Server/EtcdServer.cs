@@ -140,9 +140,6 @@ public sealed class EtcdServer
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_options.LogFile))!);
         File.Delete(_options.PidFile);
         var peerUrl = $"http://127.0.0.1:{_options.PeerPort}";
-        var cluster = _options.InitialCluster.Count == 0
-            ? $"{_options.Name}={peerUrl}"
-            : string.Join(',', _options.InitialCluster.Select(p => $"{p.Name}={p.PeerUrl}"));
         var cgroupProcs = "/dev/null";
         if (_options.Cgroup is { } cgroup)
         {
@@ -168,9 +165,9 @@ public sealed class EtcdServer
             "--advertise-client-urls=" + ClientUrl.GetLeftPart(UriPartial.Authority),
             "--listen-peer-urls=" + peerUrl,
             "--initial-advertise-peer-urls=" + peerUrl,
-            $"--initial-cluster={cluster}",
+            "--initial-cluster=" + _options.InitialClusterArgument,
             "--initial-cluster-state=new",
-            "--initial-cluster-token=" + (_options.InitialCluster.Count == 0 ? _options.Name : string.Join('-', _options.InitialCluster.Select(p => p.Name))),
+            "--initial-cluster-token=" + _options.ClusterToken,
             // Fast elections on loopback: leader in about a second; etcd then grants leases of 2 s or more.
             "--heartbeat-interval=100",
             "--election-timeout=1000",

@@ -28,6 +28,14 @@ public sealed record EtcdServerOptions
     /// </summary>
     public IReadOnlyList<EtcdPeer> InitialCluster { get; init; } = [];
 
+    /// <summary>etcd's --initial-cluster value: every member as name=peer URL (this one alone for a single etcd).</summary>
+    public string InitialClusterArgument => InitialCluster.Count == 0
+        ? $"{Name}=http://127.0.0.1:{PeerPort}"
+        : string.Join(',', InitialCluster.Select(p => $"{p.Name}={p.PeerUrl}"));
+
+    /// <summary>etcd's --initial-cluster-token: what makes the cluster's identity (a snapshot restore must use the same).</summary>
+    public string ClusterToken => InitialCluster.Count == 0 ? Name : string.Join('-', InitialCluster.Select(p => p.Name));
+
     /// <summary>
     /// A cgroup v2 directory etcd is started in (created if missing), so that a test can cut this one member off the
     /// network with an iptables cgroup match; null: the launcher's own cgroup.
