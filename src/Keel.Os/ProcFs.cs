@@ -30,6 +30,38 @@ public static class ProcFs
         }
     }
 
+    /// <summary>
+    /// True when every thread of the process is stopped ('T', or 't' under a tracer). kill(SIGSTOP) returns before the
+    /// stop has taken effect: a thread running on another core can still answer a request for a moment.
+    /// </summary>
+    public static bool IsStopped(int pid)
+    {
+        try
+        {
+            var tasks = Directory.GetDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task");
+            return tasks.Length > 0 && tasks.All(t => int.TryParse(Path.GetFileName(t), NumberStyles.None, CultureInfo.InvariantCulture, out var tid)
+                && TaskState(pid, tid) is null or 'T' or 't');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static char? TaskState(int pid, int tid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task/{tid.ToString(CultureInfo.InvariantCulture)}/stat");
+            var close = stat.LastIndexOf(')');
+            return close >= 0 && close + 2 < stat.Length ? stat[close + 2] : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // the thread ended meanwhile
+        }
+    }
+
     /// <summary>Start time in clock ticks since boot, or null when there is no such process (or only a zombie).</summary>
     public static long? StartTime(int pid) =>
         StatFields(pid) is { Length: > 19 } f && f[0] is not ("Z" or "X" or "x") ? long.Parse(f[19], NumberStyles.None, CultureInfo.InvariantCulture) : null;

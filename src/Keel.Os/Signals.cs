@@ -21,6 +21,28 @@ public static partial class Signals
     /// </summary>
     public static bool Send(int pid, int signal) => pid is not (0 or -1) && SysKill(pid, signal) == 0;
 
+    /// <summary>
+    /// SIGSTOP, then waits (at most <paramref name="wait"/>) until every thread has stopped, so that what the caller
+    /// does next meets a frozen process. False when the process could not be signalled or did not stop in time.
+    /// </summary>
+    public static bool Stop(int pid, TimeSpan wait)
+    {
+        if (!Send(pid, SigStop))
+        {
+            return false;
+        }
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!ProcFs.IsStopped(pid))
+        {
+            if (waited.Elapsed >= wait)
+            {
+                return false;
+            }
+            Thread.Sleep(2);
+        }
+        return true;
+    }
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SysKill(int pid, int signal);
 }

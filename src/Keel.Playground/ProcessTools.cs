@@ -22,7 +22,9 @@ public static partial class ProcessTools
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     private static partial int SysWaitPid(int pid, out int status, int options);
 
-    public static bool Signal(int pid, int signal) => Signals.Send(pid, signal);
+    /// <remarks>SIGSTOP returns once every thread has stopped (at most 5 s), so that a fault is in place when this returns.</remarks>
+    public static bool Signal(int pid, int signal) =>
+        signal == Signals.SigStop ? Signals.Stop(pid, TimeSpan.FromSeconds(5)) : Signals.Send(pid, signal);
 
     /// <summary>Orphaned descendants are re-parented to this process instead of PID 1, so we can reap them.</summary>
     public static bool BecomeSubreaper() => SysPrctl(PrSetChildSubreaper, 1, 0, 0, 0) == 0;

@@ -50,7 +50,7 @@ public sealed class OutageTests : IAsyncLifetime
     public async Task Requests_to_a_frozen_etcd_time_out_as_unavailable_instead_of_hanging()
     {
         await Client.PutAsync("k", "v");
-        Signals.Send(Etcd.Pid, Signals.SigStop);
+        Assert.True(Signals.Stop(Etcd.Pid, TimeSpan.FromSeconds(5)));
         try
         {
             var watch = Stopwatch.StartNew();
@@ -159,7 +159,7 @@ public sealed class OutageTests : IAsyncLifetime
         var rev = await Client.PutAsync("w/1", "x");
         await using var watch = Client.WatchPrefixAsync("w/", rev, cts.Token).GetAsyncEnumerator(cts.Token);
         Assert.True(await watch.MoveNextAsync());
-        Signals.Send(Etcd.Pid, Signals.SigStop);
+        Assert.True(Signals.Stop(Etcd.Pid, TimeSpan.FromSeconds(5)));
         try
         {
             var watchTime = Stopwatch.StartNew();

@@ -37,14 +37,11 @@ public class ProcFsTests
     public async Task A_stopped_process_is_alive_and_a_killed_one_is_not()
     {
         using var sleeper = Process.Start(ExternalPrograms.StartInfo("sleep", ["30"]))!;
-        Assert.True(Signals.Send(sleeper.Id, Signals.SigStop));
-        // kill(2) returns before the stop is delivered: the state turns to 'T' a moment later.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (ProcFs.State(sleeper.Id) != 'T' && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        Assert.False(ProcFs.IsStopped(sleeper.Id));
+        // kill(2) returns before the stop is delivered: Stop waits until every thread shows 'T'.
+        Assert.True(Signals.Stop(sleeper.Id, TimeSpan.FromSeconds(10)));
         Assert.Equal('T', ProcFs.State(sleeper.Id));
+        Assert.True(ProcFs.IsStopped(sleeper.Id));
         Assert.True(ProcFs.IsAlive(sleeper.Id));
 
         Assert.True(Signals.Send(sleeper.Id, Signals.SigKill));

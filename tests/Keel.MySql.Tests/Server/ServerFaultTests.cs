@@ -35,7 +35,7 @@ public sealed class ServerFaultTests(SpareServerFixture fixture)
         var watch = Stopwatch.StartNew();
         var query = c.QueryAsync("SELECT SLEEP(30)", timeout: timeout);
         await Task.Delay(200);
-        Assert.True(Signals.Send(pid, Signals.SigStop));
+        Assert.True(Signals.Stop(pid, TimeSpan.FromSeconds(5)));
         try
         {
             await Assert.ThrowsAsync<MySqlTimeoutException>(() => query);
@@ -59,7 +59,7 @@ public sealed class ServerFaultTests(SpareServerFixture fixture)
         // The kernel accepts on the socket's backlog; a stopped mariadbd never sends its greeting.
         await fixture.Server.EnsureRunningAsync();
         var pid = fixture.Server.Server.RunningPid()!.Value;
-        Assert.True(Signals.Send(pid, Signals.SigStop));
+        Assert.True(Signals.Stop(pid, TimeSpan.FromSeconds(5)));
         try
         {
             var timeout = TimeSpan.FromSeconds(1);
@@ -89,7 +89,7 @@ public sealed class ServerFaultTests(SpareServerFixture fixture)
         var pid = fixture.Server.Server.RunningPid()!.Value;
         await using var pinged = await fixture.Server.OpenRootAsync();
         await using var queried = await fixture.Server.OpenRootAsync(commandTimeout: TimeSpan.FromSeconds(10));
-        Assert.True(Signals.Send(pid, Signals.SigStop));
+        Assert.True(Signals.Stop(pid, TimeSpan.FromSeconds(5)));
         try
         {
             var watch = Stopwatch.StartNew();
