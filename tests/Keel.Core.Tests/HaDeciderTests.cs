@@ -114,6 +114,8 @@ public class HaDeciderTests
         new("a replica whose SQL thread stopped on a conflicting GTID (1950) is errant although positions look contained",
             Snapshot(Replica("m2", applied: "0-1-12") with { Replication = Replica("m2").Replication! with { SqlRunning = false, LastSqlErrno = 1950 } },
                 Cluster("m2", Member("m2", Primary("0-2-40")))), typeof(HaAction.SetDataAside), "errant"),
+        new("a replica the primary refuses to stream to (1236) is errant although positions look contained",
+            Snapshot(Replica("m2", ioErrno: 1236, applied: "0-1-12"), Cluster("m2", Member("m2", Primary("0-2-40")))), typeof(HaAction.SetDataAside), "errant: 0-1-12 against 0-2-40"),
         new("an operator's reinit request moves a replica's datadir aside",
             Snapshot(Replica("m2"), Cluster("m2", Member("m2", Primary())) with { ReinitRequested = ["m1"] }), typeof(HaAction.SetDataAside), "asked to re-clone"),
         new("a reinit request for the primary is dropped",

@@ -219,9 +219,10 @@ public sealed class HaExecutor
         }
         var limits = new[] { _config.CloneMaxBytesPerSecond, c.Throttled ? ThrottledCloneBytesPerSecond : null }.OfType<long>().ToList();
         var result = await _clone.CloneAsync(c.Donor, c.DonorApiUrl, _server.Server.DataDir, limits.Count > 0 ? limits.Min() : null, ct);
+        await _server.Server.RollBackPreparedTransactionsAsync(TimeSpan.FromSeconds(120), ct);
         var (pid, _, _) = await _server.StartAsync(TimeSpan.FromSeconds(120), wasPrimary: false, _time.GetUtcNow(), ct);
-        await _server.SetSlavePositionAsync(result.GtidPosition, ct);
-        return $"cloned {result.Bytes / 1e6:0.0} MB from {c.Donor} in {result.Took.TotalSeconds:0.0} s ({result.Bytes / 1e6 / Math.Max(result.Took.TotalSeconds, 0.001):0.0} MB/s); the server runs read-only (pid {pid}) at {result.GtidPosition}"
+        var position = await _server.SetSlavePositionAsync(result.GtidPosition, ct);
+        return $"cloned {result.Bytes / 1e6:0.0} MB from {c.Donor} in {result.Took.TotalSeconds:0.0} s ({result.Bytes / 1e6 / Math.Max(result.Took.TotalSeconds, 0.001):0.0} MB/s); the server runs read-only (pid {pid}) at {position}"
             + (result.OldDataDirMovedTo is { } aside ? $"; the old datadir was kept at {aside}" : "");
     }
 }

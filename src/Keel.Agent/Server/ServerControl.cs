@@ -1,5 +1,6 @@
 using System.Globalization;
 using Keel.Agent.Configuration;
+using Keel.Core.Gtid;
 using Keel.MySql;
 using Keel.MySql.Server;
 
@@ -98,11 +99,19 @@ public sealed class ServerControl
     }
 
     /// <summary>
-    /// After a clone: replication starts where the copy ends. The copy's mysql.gtid_slave_pos is the donor's (or
-    /// empty); the position the copy is consistent with replaces it.
+    /// After a clone: replication starts where the copy ends. That is the donor's binlog position when the copy was
+    /// taken (mariadb_backup_binlog_info) joined with the copy's own mysql.gtid_slave_pos, domain by domain: a donor
+    /// that was itself cloned has a binlog that only holds the domains written to since, and a domain missing from
+    /// the position would be replayed from its first transaction. Returns the position set.
     /// </summary>
-    public Task SetSlavePositionAsync(string gtid, CancellationToken ct) =>
-        _sql.ExecuteAllAsync(["STOP SLAVE", "RESET SLAVE ALL", $"SET GLOBAL gtid_slave_pos = {MySqlText.Quote(gtid)}"], ct, _timeout);
+    public async Task<string> SetSlavePositionAsync(string copyBinlogPosition, CancellationToken ct)
+    {
+        await _sql.ExecuteAllAsync(["STOP SLAVE", "RESET SLAVE ALL"], ct, _timeout);
+        var copySlavePosition = (await _sql.QueryAsync("SELECT @@global.gtid_slave_pos", ct, _timeout)).Scalar();
+        var position = GtidPosition.Parse(copyBinlogPosition).Union(GtidPosition.Parse(copySlavePosition)).ToString();
+        await _sql.QueryAsync($"SET GLOBAL gtid_slave_pos = {MySqlText.Quote(position)}", ct, _timeout);
+        return position;
+    }
 
     /// <summary>Stop the IO thread: this server no longer acknowledges the old primary's transactions.</summary>
     public Task StopReplicationAsync(CancellationToken ct) =>
@@ -215,19 +224,23 @@ public sealed class ServerControl
     }
 
     /// <summary>
-    /// Replicate from a new source with GTID. gtid_slave_pos is set from this server's own binlog first: it is stale
-    /// on a former primary and after a restore, and the binlog is what this server really holds.
+    /// Replicate from a new source with GTID. gtid_slave_pos becomes what this server really holds: its own binlog's
+    /// position joined, domain by domain, with the replication position it has. The binlog alone is right on a former
+    /// primary (whose slave position is stale), but a clone's binlog starts empty and holds only what it has
+    /// replicated since: from the binlog alone it would ask the primary for every transaction again.
     /// </summary>
     public async Task FollowAsync(string host, int port, CancellationToken ct)
     {
         var r = _users.Replication;
+        await _sql.QueryAsync("STOP SLAVE", ct, _timeout);
+        var held = (await _sql.QueryAsync("SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos", ct, _timeout)).Rows[0];
+        var position = GtidPosition.Parse(held[0]).Union(GtidPosition.Parse(held[1])).ToString();
         await _sql.ExecuteAllAsync(
         [
-            "STOP SLAVE",
             // A replica must not wait for acknowledgements itself: with log_slave_updates and no timeout, its SQL
             // thread would wait forever for replicas it does not have.
             "SET GLOBAL rpl_semi_sync_master_enabled = OFF",
-            "SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos",
+            $"SET GLOBAL gtid_slave_pos = {MySqlText.Quote(position)}",
             "CHANGE MASTER TO " + string.Join(", ",
                 $"MASTER_HOST = {MySqlText.Quote(host)}",
                 string.Create(CultureInfo.InvariantCulture, $"MASTER_PORT = {port}"),

@@ -220,10 +220,11 @@ public static class HaDecider
         var followsLeader = replication is not null
             && replication.SourceHost == leaderState.Host
             && replication.SourcePort == leaderState.Port;
-        // 1950 (strict mode: this server already holds a GTID the source's stream conflicts with) is divergence on its
-        // own: positions keep only the last GTID per domain, so a local write with a lower sequence looks contained.
-        if (followsLeader && replication!.HasDiverged
-            && (replication.LastSqlErrno == 1950 || !GtidPosition.Parse(leaderState.BinlogPosition).Contains(local.BinlogPosition)))
+        // 1236 (the primary cannot find this server's position in its binlog) and 1950 (strict mode: this server already
+        // holds a GTID the source's stream conflicts with) are divergence on their own, whatever the positions say:
+        // positions keep only the last GTID per domain, so a crashed primary's unacknowledged tail with a lower sequence
+        // number than the new primary's looks contained, and the replica would retry the same refused request forever.
+        if (followsLeader && replication!.HasDiverged)
         {
             if (s.AutoReinit)
             {

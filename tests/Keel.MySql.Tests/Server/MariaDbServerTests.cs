@@ -100,6 +100,28 @@ public sealed class MariaDbServerTests(SpareServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_recovery_pass_for_a_copy_exits_by_itself_and_keeps_committed_rows()
+    {
+        await fixture.Server.EnsureRunningAsync();
+        await using (var c = await fixture.Server.OpenRootAsync())
+        {
+            // Unlogged, so that the lone server does not wait for a replica's acknowledgement.
+            await c.QueryAsync("SET SESSION sql_log_bin = 0");
+            await c.QueryAsync("CREATE DATABASE IF NOT EXISTS recovery_pass");
+            await c.QueryAsync("CREATE TABLE IF NOT EXISTS recovery_pass.t (id INT PRIMARY KEY) ENGINE=InnoDB");
+            await c.QueryAsync("REPLACE INTO recovery_pass.t VALUES (7)");
+        }
+        Server.Kill(); // a crash, like the state a hot copy is in
+
+        await Server.RollBackPreparedTransactionsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+
+        Assert.Null(Server.RunningPid());
+        await Server.StartAsync([], TestServer.StartTimeout, CancellationToken.None);
+        await using var after = await fixture.Server.OpenRootAsync();
+        Assert.Equal("7", (await after.QueryAsync("SELECT id FROM recovery_pass.t")).Scalar());
+    }
+
+    [Fact]
     public async Task Stop_of_a_server_that_is_not_running_does_nothing()
     {
         Server.Kill();
