@@ -15,7 +15,8 @@ internal static class ReinitCommand
         var o = ClusterTarget.Options();
         var member = new Argument<string>("MEMBER") { Description = "the replica to re-clone" };
         var wait = new Option<int>("--wait") { Description = "seconds to follow the clone (0: ask and return)", DefaultValueFactory = _ => 1800 };
-        var cmd = new Command("reinit", "Re-clone a replica in place from the best donor; its old datadir is moved aside and kept") { member, o.Home, o.Etcd, o.Cluster, wait };
+        var purgeOld = new Option<bool>("--purge-old") { Description = "also remove the datadirs earlier re-clones moved aside (the one moved aside now is kept)" };
+        var cmd = new Command("reinit", "Re-clone a replica in place from the best donor; its old datadir is moved aside and kept") { member, o.Home, o.Etcd, o.Cluster, wait, purgeOld };
         cmd.SetAction(async (parse, ct) =>
         {
             using var target = ClusterTarget.Resolve(parse, o, "reinit");
@@ -26,7 +27,7 @@ internal static class ReinitCommand
             var name = parse.GetValue(member)!;
             try
             {
-                var plan = await new OperatorRequests(target.Store, TimeProvider.System).ReinitAsync(name, ct);
+                var plan = await new OperatorRequests(target.Store, TimeProvider.System).ReinitAsync(name, ct, parse.GetValue(purgeOld));
                 if (!plan.Accepted)
                 {
                     await Console.Error.WriteLineAsync($"keel reinit: refused, nothing changed: {plan.Message}");

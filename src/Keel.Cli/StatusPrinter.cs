@@ -44,20 +44,24 @@ internal static class StatusPrinter
                 Console.WriteLine($"  - {w}");
             }
         }
+        foreach (var n in s.Notes)
+        {
+            Console.WriteLine($"note: {n}");
+        }
     }
 
     public static void PrintJson(StatusReport report)
     {
         var doc = new StatusJson(report.Status.Cluster, report.Status.Leader,
             report.ReadWrite is null ? null : new Endpoints(report.ReadWrite, report.ReadOnly!),
-            report.Status.Rows, report.Status.Warnings);
+            report.Status.Rows, report.Status.Warnings, report.Status.Notes);
         Console.WriteLine(JsonSerializer.Serialize(doc, CliJson.Default.StatusJson));
     }
 }
 
 internal sealed record Endpoints(string ReadWrite, string ReadOnly);
 
-internal sealed record StatusJson(string Cluster, string? Leader, Endpoints? Endpoints, IReadOnlyList<MemberRow> Members, IReadOnlyList<string> Warnings);
+internal sealed record StatusJson(string Cluster, string? Leader, Endpoints? Endpoints, IReadOnlyList<MemberRow> Members, IReadOnlyList<string> Warnings, IReadOnlyList<string> Notes);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(StatusJson))]

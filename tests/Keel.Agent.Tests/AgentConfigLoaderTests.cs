@@ -76,6 +76,17 @@ public class AgentConfigLoaderTests
     }
 
     [Fact]
+    public void The_clone_section_holds_the_rate_limit_and_how_many_old_datadirs_to_keep()
+    {
+        var c = AgentConfigLoader.Parse(Valid + "\nclone:\n  max_rate_mb: 40\n  keep_old_copies: 2\n", "agent.yaml");
+        Assert.Equal((40_000_000L, 2), (c.CloneMaxBytesPerSecond, c.KeepOldCopies));
+        var defaults = AgentConfigLoader.Parse(Valid, "agent.yaml");
+        Assert.Equal(((long?)null, (int?)null), (defaults.CloneMaxBytesPerSecond, defaults.KeepOldCopies));
+        var ex = Assert.Throws<ConfigException>(() => AgentConfigLoader.Parse(Valid + "\nclone:\n  keep_old_copies: -3\n", "agent.yaml"));
+        Assert.Contains("field 'clone.keep_old_copies'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void All_problems_are_reported_at_once()
     {
         var yaml = Valid.Replace("  port: 3306", "  port: 0", StringComparison.Ordinal).Replace("  server_id: 11", "  server_id: -1", StringComparison.Ordinal);

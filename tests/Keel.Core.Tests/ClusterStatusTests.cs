@@ -21,6 +21,15 @@ public class ClusterStatusTests
     }
 
     [Fact]
+    public void Old_datadirs_a_member_keeps_are_a_note_not_a_warning()
+    {
+        var view = Cluster("m1", Member("m1", Primary()), Streaming("m2", "m1") with { OldDataDirs = ["/d/m2/data.reinit-20261207-030607"] }, Streaming("m3", "m1"));
+        var status = ClusterStatus.From("c", view, Expected);
+        Assert.Empty(status.Warnings);
+        Assert.Equal(["m2 keeps 1 old datadir(s) moved aside by re-clones (`keel reinit m2 --purge-old` removes them): /d/m2/data.reinit-20261207-030607"], status.Notes);
+    }
+
+    [Fact]
     public void A_member_without_a_key_is_unreachable_with_a_warning_like_repmgr()
     {
         var view = Cluster("m1", Member("m1", Primary()), Streaming("m2", "m1"));

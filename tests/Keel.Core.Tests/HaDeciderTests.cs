@@ -118,6 +118,8 @@ public class HaDeciderTests
             Snapshot(Replica("m2", ioErrno: 1236, applied: "0-1-12"), Cluster("m2", Member("m2", Primary("0-2-40")))), typeof(HaAction.SetDataAside), "errant: 0-1-12 against 0-2-40"),
         new("an operator's reinit request moves a replica's datadir aside",
             Snapshot(Replica("m2"), Cluster("m2", Member("m2", Primary())) with { ReinitRequested = ["m1"] }), typeof(HaAction.SetDataAside), "asked to re-clone"),
+        new("a reinit request with --purge-old moves the datadir aside and purges older copies",
+            Snapshot(Replica("m2"), Cluster("m2", Member("m2", Primary())) with { ReinitRequested = ["m1"], PurgeOldRequested = ["m1"] }), typeof(HaAction.SetDataAside), "purge old copies"),
         new("a reinit request for the primary is dropped",
             Snapshot(Primary(), Cluster("m1") with { ReinitRequested = ["m1"] }), typeof(HaAction.DropReinitRequest), "switch over first"),
         new("a reinit request for another member changes nothing here",

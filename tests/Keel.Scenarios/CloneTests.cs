@@ -80,6 +80,22 @@ public sealed class CloneTests(ITestOutputHelper output)
         var kept = Directory.GetDirectories(cluster.Layout.MemberDir(replica), "data.reinit-*");
         Assert.Single(kept);
         Assert.True(File.Exists(Path.Combine(kept[0], "ibdata1")), $"the old datadir {kept[0]} was not kept whole");
+        var status = await PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            var (_, _, text) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(1), ["status", "--home", cluster.Layout.Home]);
+            return text.Contains($"note: {replica} keeps 1 old datadir(s)", StringComparison.Ordinal) ? text : null;
+        }, TimeSpan.FromMinutes(1), "keel status to list the kept datadir");
+        Assert.Contains(kept[0], status, StringComparison.Ordinal);
+
+        // Again with --purge-old: the copy moved aside now is kept, the one from before is removed.
+        var (purgeCode, purgeErr, purgeOut) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(5), ["reinit", replica, "--purge-old", "--home", cluster.Layout.Home]);
+        output.WriteLine(purgeOut);
+        Assert.True(purgeCode == 0, purgeErr);
+        Assert.Contains("removed 1 old datadir(s)", purgeOut, StringComparison.Ordinal);
+        var keptNow = Directory.GetDirectories(cluster.Layout.MemberDir(replica), "data.reinit-*");
+        Assert.Single(keptNow);
+        Assert.NotEqual(kept[0], keptNow[0]);
+        Assert.False(Directory.Exists(kept[0]));
 
         await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
         cluster.Checked(await checker.FinishAsync("keel reinit of a replica"));

@@ -65,7 +65,7 @@ public static class AgentApi
                 : Results.Text("failover needs ?to=MEMBER\n", statusCode: StatusCodes.Status400BadRequest)));
         app.MapPost("/reinit", async (HttpRequest request, CancellationToken ct) =>
             Denied(request) ?? (Query(request, "member") is { } member
-                ? await requests.ReinitAsync(member, ct) is var plan && plan.Accepted
+                ? await requests.ReinitAsync(member, ct, Query(request, "purge_old") is "true" or "1") is var plan && plan.Accepted
                     ? Results.Text(plan.Message + "\n", statusCode: StatusCodes.Status202Accepted)
                     : Results.Text(plan.Message + "\n", statusCode: StatusCodes.Status409Conflict)
                 : Results.Text("reinit needs ?member=NAME\n", statusCode: StatusCodes.Status400BadRequest)));

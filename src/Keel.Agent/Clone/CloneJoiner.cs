@@ -82,7 +82,7 @@ public sealed class CloneJoiner(HttpClient http, string? token, TimeProvider tim
         {
             if (Directory.EnumerateFileSystemEntries(dataDir).Any())
             {
-                aside = $"{Path.TrimEndingDirectorySeparator(dataDir)}.before-clone-{time.GetUtcNow():yyyyMMdd-HHmmss}";
+                aside = Keel.Core.Clone.OldCopies.AsidePath(dataDir, ".before-clone-", time.GetUtcNow());
                 Directory.Move(dataDir, aside);
             }
             else

@@ -23,6 +23,9 @@ public sealed record AgentConfig(
 
     /// <summary>`clone.max_rate_mb`: a donor sends at most this many bytes per second to this joiner; null: no limit (the primary as donor is held to 50 MB/s).</summary>
     public long? CloneMaxBytesPerSecond { get; init; }
+
+    /// <summary>`clone.keep_old_copies`: after each clone only the newest N datadirs moved aside are kept; null (default): all are kept.</summary>
+    public int? KeepOldCopies { get; init; }
 }
 
 public sealed record MemberConfig(

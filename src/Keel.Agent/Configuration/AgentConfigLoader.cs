@@ -50,14 +50,14 @@ public static class AgentConfigLoader
         var users = ReadUsers(top.Section("users", required: true));
         var haproxy = ReadHaproxy(top.Section("haproxy", required: false));
         var autoReinit = top.Bool("auto_reinit", true);
-        var cloneMaxRate = ReadCloneMaxRate(top.Section("clone", required: false));
+        var (cloneMaxRate, keepOldCopies) = ReadClone(top.Section("clone", required: false));
         top.RejectUnknown();
 
         if (errors.Count > 0)
         {
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         }
-        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate };
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies };
     }
 
     private static MemberConfig? ReadMember(YamlFields? f, List<string> errors)
@@ -172,16 +172,20 @@ public static class AgentConfigLoader
         return c;
     }
 
-    /// <summary>clone.max_rate_mb: the most MB per second a donor sends (0 or absent: no limit beyond the primary's).</summary>
-    private static long? ReadCloneMaxRate(YamlFields? f)
+    /// <summary>
+    /// clone.max_rate_mb: the most MB per second a donor sends (0 or absent: no limit beyond the primary's).
+    /// clone.keep_old_copies: the newest N datadirs moved aside are kept after each clone (absent: all are kept).
+    /// </summary>
+    private static (long? MaxRate, int? KeepOldCopies) ReadClone(YamlFields? f)
     {
         if (f is null)
         {
-            return null;
+            return (null, null);
         }
         var mb = f.Int("max_rate_mb", required: false, 0, 0, 100_000);
+        var keep = f.Int("keep_old_copies", required: false, -1, 0, 1000);
         f.RejectUnknown();
-        return mb > 0 ? mb * 1_000_000L : null;
+        return (mb > 0 ? mb * 1_000_000L : null, keep >= 0 ? keep : null);
     }
 
     private static HaproxyConfig? ReadHaproxy(YamlFields? f)

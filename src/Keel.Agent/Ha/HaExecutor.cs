@@ -26,6 +26,8 @@ public sealed class HaExecutor
 
     private readonly Clone.CloneJoiner? _clone;
 
+    private Clone.OldCopyJanitor OldCopies => new(_server.Server.DataDir);
+
     public HaExecutor(AgentConfig config, ClusterStore store, ServerControl server, HaproxyRuntime? proxy, TimeProvider time, ILogger log, Clone.CloneJoiner? clone = null)
     {
         _clone = clone;
@@ -59,14 +61,16 @@ public sealed class HaExecutor
                 return await CloneAsync(c, ct);
             case HaAction.SetDataAside aside:
                 var moved = await _server.SetDataAsideAsync(now, ct);
+                var purged = aside.PurgeOld ? OldCopies.Tidy(keep: null, purge: true, justMoved: moved) : null;
                 if (aside.FromRequest)
                 {
                     await _store.DeleteReinitAsync(Self, ct);
                 }
                 await _store.AppendHistoryAsync(new HistoryEntry(now, Self, formerLeader ?? "-", moved is null ? $"{Self} will be re-cloned: {decision.Reason}" : $"{Self} set its datadir aside to {moved} to be re-cloned: {decision.Reason}", ""), ct);
-                return moved is null
+                return (moved is null
                     ? "the datadir was already gone; the next tick clones it"
-                    : $"stopped the local server and moved its datadir to {moved} (kept; Keel never deletes it); the next tick clones it";
+                    : $"stopped the local server and moved its datadir to {moved} (kept unless an operator purges it); the next tick clones it")
+                    + (purged is null ? "" : $"; {purged}");
             case HaAction.DropReinitRequest drop:
                 await _store.DeleteReinitAsync(Self, ct);
                 await _store.AppendHistoryAsync(new HistoryEntry(now, Self, formerLeader ?? "-", $"refused to re-clone {Self}: {drop.Why}", ""), ct);
@@ -222,7 +226,8 @@ public sealed class HaExecutor
         await _server.Server.RollBackPreparedTransactionsAsync(TimeSpan.FromSeconds(120), ct);
         var (pid, _, _) = await _server.StartAsync(TimeSpan.FromSeconds(120), wasPrimary: false, _time.GetUtcNow(), ct);
         var position = await _server.SetSlavePositionAsync(result.GtidPosition, ct);
+        var tidied = _config.KeepOldCopies is { } keep ? OldCopies.Tidy(keep, purge: false, justMoved: null) : null;
         return $"cloned {result.Bytes / 1e6:0.0} MB from {c.Donor} in {result.Took.TotalSeconds:0.0} s ({result.Bytes / 1e6 / Math.Max(result.Took.TotalSeconds, 0.001):0.0} MB/s); the server runs read-only (pid {pid}) at {position}"
-            + (result.OldDataDirMovedTo is { } aside ? $"; the old datadir was kept at {aside}" : "");
+            + (result.OldDataDirMovedTo is { } aside ? $"; the old datadir was kept at {aside}" : "") + (tidied is null ? "" : $"; {tidied}");
     }
 }

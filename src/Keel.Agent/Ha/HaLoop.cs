@@ -68,7 +68,10 @@ public sealed class HaLoop : IAsyncDisposable
         _memoryFile = new StoreMemoryFile(config.Member.RunDir);
         _fenceFile = new Fencing.FenceFile(config.Member.RunDir);
         _memory = _memoryFile.Load();
+        _oldCopies = new Clone.OldCopyJanitor(server.DataDir);
     }
+
+    private readonly Clone.OldCopyJanitor _oldCopies;
 
     private string Self => _config.Member.Name;
 
@@ -185,6 +188,7 @@ public sealed class HaLoop : IAsyncDisposable
         {
             WaitingForReplicas = _heldForReplicas,
             PrimaryServerIntact = _primaryServerPid is { } was && local.Pid == was && local.Status == ServerStatus.Running,
+            OldDataDirs = _oldCopies.List() is { Count: > 0 } old ? [.. old.Select(c => c.Path)] : null,
         };
         if (_lastActionError is not null)
         {

@@ -40,13 +40,13 @@ public sealed class OperatorRequests
     }
 
     /// <summary>Asks a replica's agent to re-clone it (its datadir is moved aside, never deleted); refused for the primary.</summary>
-    public async Task<ReinitPlan> ReinitAsync(string member, CancellationToken ct)
+    public async Task<ReinitPlan> ReinitAsync(string member, CancellationToken ct, bool purgeOld = false)
     {
         var view = await _store.ReadAsync(ct);
-        var plan = RequestPlanner.PlanReinit(view, member);
+        var plan = RequestPlanner.PlanReinit(view, member, purgeOld);
         if (plan.Accepted)
         {
-            await _store.PutReinitAsync(member, _time.GetUtcNow(), ct);
+            await _store.PutReinitAsync(member, _time.GetUtcNow(), purgeOld, ct);
         }
         return plan;
     }

@@ -93,7 +93,7 @@ public sealed class ServerControl
         {
             return null;
         }
-        var aside = $"{dir}.reinit-{now:yyyyMMdd-HHmmss}";
+        var aside = Keel.Core.Clone.OldCopies.AsidePath(dir, ".reinit-", now);
         Directory.Move(dir, aside);
         return aside;
     }

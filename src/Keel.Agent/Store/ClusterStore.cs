@@ -31,6 +31,7 @@ public sealed class ClusterStore
         string? lastLeader = null;
         var roster = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var reinit = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var purgeOld = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
         {
@@ -53,6 +54,10 @@ public sealed class ClusterStore
             else if (kv.Key.StartsWith(Keys.ReinitPrefix, StringComparison.Ordinal))
             {
                 reinit.Add(kv.Key[Keys.ReinitPrefix.Length..]);
+                if (StoreJson.Read<ReinitValue>(kv.Value) is { PurgeOld: true })
+                {
+                    purgeOld.Add(kv.Key[Keys.ReinitPrefix.Length..]);
+                }
             }
             else if (kv.Key == Keys.Request)
             {
@@ -67,7 +72,7 @@ public sealed class ClusterStore
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable());
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable());
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
@@ -177,9 +182,9 @@ public sealed class ClusterStore
     public Task RemoveMemberAsync(string member, CancellationToken ct) =>
         _etcd.TxnAsync(new TxnRequest([], [new DeleteOp(Keys.RosterEntry(member)), new DeleteOp(Keys.Member(member)), new DeleteOp(Keys.Reinit(member))], []), ct);
 
-    /// <summary>Asks the agent of <paramref name="member"/> to re-clone it (`keel reinit`); the value is when.</summary>
-    public Task PutReinitAsync(string member, DateTimeOffset now, CancellationToken ct) =>
-        _etcd.PutAsync(Keys.Reinit(member), now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct: ct);
+    /// <summary>Asks the agent of <paramref name="member"/> to re-clone it (`keel reinit`); the value says when, and whether to purge old datadirs.</summary>
+    public Task PutReinitAsync(string member, DateTimeOffset now, bool purgeOld, CancellationToken ct) =>
+        _etcd.PutAsync(Keys.Reinit(member), StoreJson.Write(new ReinitValue(now, purgeOld)), ct: ct);
 
     public Task DeleteReinitAsync(string member, CancellationToken ct) => _etcd.DeleteAsync(Keys.Reinit(member), ct);
 

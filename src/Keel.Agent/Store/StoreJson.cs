@@ -10,6 +10,9 @@ public sealed record LeaderValue(string Name, DateTimeOffset AcquiredAt);
 /// <summary>A member on the roster: added on purpose, kept when its agent's key expires.</summary>
 public sealed record RosterEntry(string Name, string Host, int Port, DateTimeOffset AddedAt);
 
+/// <summary>An operator's `keel reinit` (key reinit/NAME): when, and whether old datadirs go too (`--purge-old`).</summary>
+public sealed record ReinitValue(DateTimeOffset RequestedAt, bool PurgeOld);
+
 /// <summary>One leadership change, kept forever under history/.</summary>
 public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string NewPrimary, string Reason, string Position);
 
@@ -19,6 +22,7 @@ public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string 
 [JsonSerializable(typeof(LeaderValue))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(RosterEntry))]
+[JsonSerializable(typeof(ReinitValue))]
 [JsonSerializable(typeof(ClusterRequest))]
 [JsonSerializable(typeof(StoreMemory))]
 [JsonSerializable(typeof(Keel.Core.Fencing.FencePromise))]

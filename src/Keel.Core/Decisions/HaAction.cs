@@ -17,9 +17,10 @@ public abstract record HaAction
 
     /// <summary>
     /// Stop the local server and move its datadir aside (kept, never deleted), so that the next tick clones it afresh;
-    /// deletes this member's reinit request when <paramref name="FromRequest"/>.
+    /// deletes this member's reinit request when <paramref name="FromRequest"/>. <paramref name="PurgeOld"/>: the operator
+    /// also asked to remove the datadirs earlier re-clones moved aside (the one moved aside now is kept).
     /// </summary>
-    public sealed record SetDataAside(bool FromRequest) : HaAction;
+    public sealed record SetDataAside(bool FromRequest, bool PurgeOld = false) : HaAction;
 
     /// <summary>Delete this member's reinit request without acting on it (the reason goes to the history).</summary>
     public sealed record DropReinitRequest(string Why) : HaAction;

@@ -64,8 +64,11 @@ public static class HaDecider
             return cluster.Leader?.Name == self
                 ? new Decision(new HaAction.DropReinitRequest($"{self} is the primary; switch over first"),
                     "dropped the request to re-clone this member because it is the primary; switch over first")
-                : new Decision(new HaAction.SetDataAside(FromRequest: true),
-                    "stopped the local server and moved its datadir aside because an operator asked to re-clone this member");
+                : cluster.PurgeOldRequestedFor(self)
+                    ? new Decision(new HaAction.SetDataAside(FromRequest: true, PurgeOld: true),
+                        "stopped the local server, moved its datadir aside and removed older datadirs moved aside before because an operator asked to re-clone this member and purge old copies")
+                    : new Decision(new HaAction.SetDataAside(FromRequest: true),
+                        "stopped the local server and moved its datadir aside because an operator asked to re-clone this member");
         }
 
         if (local.Status == ServerStatus.Stopped && s.LocalDataMissing && !(cluster?.Leader is { } own && own.Name == self))

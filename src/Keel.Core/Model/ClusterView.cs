@@ -8,7 +8,8 @@ namespace Keel.Core.Model;
 /// leader key last (kept when the key itself is gone), so that an election can tell a vanished former primary, whose
 /// unacknowledged tail may be lost, from a vanished replica, which may hold acknowledged transactions.
 /// <see cref="Revision"/> is etcd's revision at the read (0 when unknown). <see cref="ReinitRequested"/> names the
-/// members an operator asked to re-clone (`keel reinit`).
+/// members an operator asked to re-clone (`keel reinit`), <see cref="PurgeOldRequested"/> those of them whose old
+/// datadirs are to be removed too (`keel reinit --purge-old`).
 /// </summary>
 public sealed record ClusterView(
     string? InitializedBy,
@@ -19,8 +20,12 @@ public sealed record ClusterView(
     ImmutableSortedSet<string>? Roster = null,
     string? LastLeader = null,
     long Revision = 0,
-    ImmutableSortedSet<string>? ReinitRequested = null)
+    ImmutableSortedSet<string>? ReinitRequested = null,
+    ImmutableSortedSet<string>? PurgeOldRequested = null)
 {
+    /// <summary>Whether the operator's reinit request for <paramref name="name"/> also asks to purge its old datadirs (`--purge-old`).</summary>
+    public bool PurgeOldRequestedFor(string name) => PurgeOldRequested?.Contains(name) == true;
+
     /// <summary>Whether an operator asked (etcd key <c>reinit/NAME</c>) that <paramref name="name"/> be re-cloned.</summary>
     public bool ReinitRequestedFor(string name) => ReinitRequested?.Contains(name) == true;
 

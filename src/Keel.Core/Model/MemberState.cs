@@ -47,6 +47,9 @@ public sealed record MemberState
     /// </summary>
     public bool PrimaryServerIntact { get; init; }
     public bool? SemiSync { get; init; }
+
+    /// <summary>Datadirs this member's re-clones moved aside and Keel keeps (`keel reinit --purge-old` or clone.keep_old_copies remove them), oldest first.</summary>
+    public IReadOnlyList<string>? OldDataDirs { get; init; }
     public string? LastError { get; init; }
     public int? AgentPid { get; init; }
     public int? ServerPid { get; init; }

@@ -21,7 +21,7 @@ public sealed record ReinitPlan(bool Accepted, string Message);
 public static class RequestPlanner
 {
     /// <summary>Re-cloning a member: never the primary (its data is the cluster's), never a member nobody knows.</summary>
-    public static ReinitPlan PlanReinit(ClusterView view, string member)
+    public static ReinitPlan PlanReinit(ClusterView view, string member, bool purgeOld = false)
     {
         if (view.Leader?.Name == member)
         {
@@ -35,7 +35,8 @@ public static class RequestPlanner
         {
             return new(false, $"{member}'s agent has published no state (down or cut off); only its agent can re-clone it");
         }
-        return new(true, $"asked the agent of {member} to re-clone it: it stops its server, moves its datadir aside (kept), and clones from the best donor");
+        return new(true, $"asked the agent of {member} to re-clone it: it stops its server, moves its datadir aside (kept), "
+            + (purgeOld ? "removes the datadirs earlier re-clones moved aside, " : "") + "and clones from the best donor");
     }
 
     public static RequestPlan PlanSwitchover(ClusterView view, string? to, long maxLagSeconds, DateTimeOffset now)

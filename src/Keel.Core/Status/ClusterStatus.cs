@@ -15,9 +15,14 @@ public sealed record MemberRow(
     int? AgentPid,
     int? ServerPid);
 
-/// <summary>The status table and the warnings under it, as <c>repmgr cluster show</c> and <c>patronictl list</c> do.</summary>
+/// <summary>
+/// The status table and the warnings under it, as <c>repmgr cluster show</c> and <c>patronictl list</c> do; notes are
+/// facts that need no action (old datadirs Keel keeps).
+/// </summary>
 public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList<MemberRow> Rows, IReadOnlyList<string> Warnings)
 {
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>
     /// Builds the table from what etcd holds. <paramref name="expected"/> names members that should exist (from a
     /// playground or config); one without a member key is shown as unreachable, like repmgr's "? unreachable".
@@ -27,6 +32,7 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
         var leader = view.Leader?.Name;
         var rows = new List<MemberRow>();
         var warnings = new List<string>();
+        var notes = new List<string>();
         var names = view.Members.Keys.Union(expected.Select(e => e.Name)).Order(StringComparer.Ordinal);
         var expectedAddress = expected.ToDictionary(e => e.Name, e => e.Address, StringComparer.Ordinal);
 
@@ -55,6 +61,10 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
                 warnings.Add($"unable to reach the agent of {name}: its member key has expired (agent down or cut off from etcd)");
                 continue;
             }
+            if (m.OldDataDirs is { Count: > 0 } old)
+            {
+                notes.Add($"{name} keeps {old.Count} old datadir(s) moved aside by re-clones (`keel reinit {name} --purge-old` removes them): {string.Join(", ", old)}");
+            }
             var isLeader = name == leader;
             var (role, state) = Classify(m, isLeader, view, out var problem);
             if (problem is not null)
@@ -68,7 +78,7 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
         {
             warnings.Add($"semi-sync is not active on the primary {leader}: commits are waiting for a replica acknowledgement");
         }
-        return new ClusterStatus(cluster, leader, rows, warnings);
+        return new ClusterStatus(cluster, leader, rows, warnings) { Notes = notes };
     }
 
     private static (string Role, string State) Classify(MemberState m, bool isLeader, ClusterView view, out string? problem)
