@@ -26,11 +26,28 @@ public static partial class ProcessTools
     public static bool Signal(int pid, int signal) =>
         signal == Signals.SigStop ? Signals.Stop(pid, TimeSpan.FromSeconds(5)) : Signals.Send(pid, signal);
 
-    /// <summary>Orphaned descendants are re-parented to this process instead of PID 1, so we can reap them.</summary>
-    public static bool BecomeSubreaper() => SysPrctl(PrSetChildSubreaper, 1, 0, 0, 0) == 0;
+    // Children this process started with Process.Start: the runtime reaps those itself on SIGCHLD, and if we reaped
+    // one first, its own waitpid would fail with ECHILD and it ends the whole process ("Error while reaping child.
+    // errno = 10", Environment.FailFast). That crashed the test host and, in the supervisor, left a killed agent
+    // that nobody restarted.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> StartedHere = new();
+    private static volatile bool _subreaper;
 
-    /// <summary>Reaps <paramref name="pid"/> if it is our exited (adopted) child; harmless otherwise.</summary>
-    public static void Reap(int pid) => _ = SysWaitPid(pid, out _, WNoHang);
+    /// <summary>Orphaned descendants are re-parented to this process instead of PID 1, so we can reap them.</summary>
+    public static bool BecomeSubreaper() => _subreaper = SysPrctl(PrSetChildSubreaper, 1, 0, 0, 0) == 0;
+
+    /// <summary>
+    /// Reaps <paramref name="pid"/> if it is an exited orphan this process adopted as a child subreaper. Anything else
+    /// is left alone: a child this process started is the runtime's to reap, and a process that is not our child
+    /// cannot be reaped by us at all (its zombie does not count as alive, see <see cref="IsAlive"/>).
+    /// </summary>
+    public static void Reap(int pid)
+    {
+        if (_subreaper && !StartedHere.ContainsKey(pid))
+        {
+            _ = SysWaitPid(pid, out _, WNoHang);
+        }
+    }
 
     /// <summary>True when the process exists and is neither a zombie nor dead.</summary>
     public static bool IsAlive(int pid) => ProcFs.IsAlive(pid);
@@ -72,6 +89,7 @@ public static partial class ProcessTools
             psi.Environment[k] = v;
         }
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        StartedHere[p.Id] = 0;
         return p.Id;
     }
 
