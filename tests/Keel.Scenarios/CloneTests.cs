@@ -154,6 +154,95 @@ public sealed class CloneTests(ITestOutputHelper output)
         return before;
     }
 
+    /// <summary>
+    /// Not enough disk on the joiner: a 4 MB tmpfs is mounted over the replica's member directory (its config, pid
+    /// files and run directory copied in, its datadir gone), so the copy it needs cannot fit. The agent refuses before
+    /// anything streams, saying the bytes needed and free. With the tmpfs gone, the same agent clones.
+    /// </summary>
+    [Fact]
+    public async Task A_joiner_without_enough_disk_refuses_before_streaming_with_the_bytes_needed_and_free()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        var victim = await LastReplicaAsync(cluster);
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var memberDir = cluster.Layout.MemberDir(victim);
+        var staging = Keel.TestSupport.TestPaths.NewTempDir("small-disk");
+        var before = (await cluster.ViewAsync()).Members[victim];
+        var agent = before.AgentPid!.Value;
+        var mounted = false;
+        ProcessTools.Signal(agent, SigStop);
+        try
+        {
+            cluster.Server(victim).Kill();
+            Directory.Delete(cluster.Layout.MemberData(victim), recursive: true);
+            CopySmallFiles(memberDir, staging);
+            await RunAsync("mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", memberDir]);
+            mounted = true;
+            CopySmallFiles(staging, memberDir);
+            output.WriteLine($"killed the server of {victim}, deleted its datadir and put a 4 MB tmpfs over {memberDir}");
+            ProcessTools.Signal(agent, SigCont);
+
+            var refusal = await PlaygroundCluster.EventuallyAsync(async () =>
+                (await cluster.ViewAsync()).Members.TryGetValue(victim, out var m) && m.LastError?.Contains("not enough disk space", StringComparison.Ordinal) == true ? m.LastError : null,
+                Generous, $"{victim} to refuse the clone for lack of disk");
+            output.WriteLine($"{victim} says: {refusal}");
+            Assert.Matches(@"the copy needs [0-9.]+ MB \([0-9.]+ MB plus 10 %\) and .* has [0-9.]+ MB free", refusal);
+            Assert.False(Directory.Exists(memberDir + "/data.clone"), "nothing may stream before the disk check");
+            Assert.Null(cluster.Server(victim).RunningPid());
+
+            // The disk comes back: the agent is held while the tmpfs goes, so that it never sees a half-gone directory.
+            ProcessTools.Signal(agent, SigStop);
+            await RunAsync("umount", ["-l", memberDir]);
+            mounted = false;
+        }
+        finally
+        {
+            if (mounted)
+            {
+                await RunAsync("umount", ["-l", memberDir]);
+            }
+            ProcessTools.Signal(agent, SigCont);
+            Directory.Delete(staging, recursive: true);
+        }
+
+        await WaitStreamingAfterCloneAsync(cluster, victim, before.ServerPid);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        cluster.Checked(await checker.FinishAsync("joiner refused a clone for lack of disk, then cloned"));
+    }
+
+    /// <summary>The member directory without its datadir, sockets and logs: what the agent needs to keep running.</summary>
+    private static void CopySmallFiles(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories).Where(d => !IsData(from, d)))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories).Where(f => !IsData(from, f)))
+        {
+            if (new FileInfo(file).Length < 256 * 1024 && !file.EndsWith(".sock", StringComparison.Ordinal))
+            {
+                try
+                {
+                    File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+                }
+                catch (IOException)
+                {
+                    // A socket or a file that went away meanwhile: the agent does not need it.
+                }
+            }
+        }
+    }
+
+    private static bool IsData(string root, string path) =>
+        Path.GetRelativePath(root, path).Split('/')[0].StartsWith("data", StringComparison.Ordinal);
+
+    private static async Task RunAsync(string program, string[] args)
+    {
+        using var p = Process.Start(Keel.Os.ExternalPrograms.StartInfo(program, args)) ?? throw new InvalidOperationException($"{program} did not start");
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"{program} {string.Join(' ', args)} exited with {p.ExitCode}");
+    }
+
     /// <summary>The replica last by name: the one the fault tests wipe.</summary>
     private static async Task<string> LastReplicaAsync(PlaygroundCluster cluster)
     {
