@@ -75,6 +75,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(ha);
         bench.Subcommands.Add(Steady());
         bench.Subcommands.Add(Soak());
+        bench.Subcommands.Add(BenchCloneCommand.Create());
         return bench;
     }
 

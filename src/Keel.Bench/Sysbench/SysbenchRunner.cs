@@ -31,17 +31,22 @@ public sealed class SysbenchRunner
     }
 
     /// <summary>Creates and loads sbtest1..sbtest<paramref name="tables"/> with <paramref name="tableSize"/> rows each.</summary>
-    public async Task PrepareAsync(SysbenchTarget target, int tables, int tableSize, CancellationToken ct)
+    /// <remarks>With <paramref name="threads"/> &gt; 1 the tables are loaded in parallel, one thread per table at a time.</remarks>
+    public async Task PrepareAsync(SysbenchTarget target, int tables, int tableSize, CancellationToken ct, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfLessThan(tables, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(tableSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
 
         // Forgotten first: a failed prepare leaves the tables in an unknown state.
         _prepared.TryRemove(target.Database, out _);
-        await ExecuteAsync(target, CommonScript, "prepare", TableArgs(tables, tableSize), _options.PrepareTimeout, "prepare", ct);
+        await ExecuteAsync(target, CommonScript, "prepare", [.. TableArgs(tables, tableSize), Arg("threads", threads)], _options.PrepareTimeout, "prepare", ct);
         _prepared[target.Database] = (tables, tableSize);
     }
+
+    /// <summary>Takes over tables an earlier run prepared in <paramref name="database"/> (the caller checked their layout).</summary>
+    public void Adopt(string database, int tables, int tableSize) => _prepared[database] = (tables, tableSize);
 
     /// <summary>
     /// Runs <paramref name="workload"/> on the tables this runner prepared in <see cref="SysbenchTarget.Database"/>
