@@ -53,7 +53,7 @@ public sealed record CloneBenchReport(
         b.AppendLine(c, $"| raw `mariabackup --stream \\| mbstream -x` | {Raw.Count} | {Median(Raw.Select(r => r.Bytes / 1e6)):0} | {RawMbPerSecond:0} | {Range(Raw)} | | |");
         b.AppendLine(c, $"| Keel clone stream (checksummed, over the agent's API) | {Keel.Count} | {Median(Keel.Select(r => r.Bytes / 1e6)):0} | {KeelMbPerSecond:0} | {Range(Keel)} | ≥ {CloneGoal:0.0} of raw | {(CloneRatio >= CloneGoal ? "yes" : "no")} ({CloneRatio:0.00}) |");
         b.AppendLine();
-        b.AppendLine(c, $"Whole Keel clone, from the request to a started server at the copy's position (with `--prepare`): median {Median(Keel.Select(r => r.WholeCloneSeconds ?? 0)):0.0} s.");
+        b.AppendLine(c, $"Whole Keel clone (stream, `mariabackup --prepare`, the copy renamed into place): median {Median(Keel.Select(r => r.WholeCloneSeconds ?? 0)):0.0} s.");
         b.AppendLine();
         b.AppendLine("| primary TPS (sysbench oltp_read_write, 4 threads, read-write endpoint) | TPS |");
         b.AppendLine("|---|---|");

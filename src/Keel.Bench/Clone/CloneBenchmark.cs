@@ -129,9 +129,9 @@ public sealed class CloneBenchmark(PlaygroundBenchCluster cluster, CloneBenchOpt
         {
             throw new InvalidOperationException($"keel reinit {joiner} was refused: {plan.Message}");
         }
-        // The load starts with the stream, not with the request: the server's stop and the donor choice come first.
-        await Eventually.UntilAsync(async () => (await JoinerLinesAsync(joiner, since, ct)).Any(l => l.StartsWith("cloning from", StringComparison.Ordinal)) ? "ok" : null,
-            CloneWait, $"{joiner} to start streaming", TimeSpan.FromMilliseconds(250));
+        // The load starts with the clone, not with the request: the server's stop comes first.
+        await Eventually.UntilAsync(async () => (await JoinerLinesAsync(joiner, since, ct)).Any(l => l.StartsWith("CloneFrom:", StringComparison.Ordinal)) ? "ok" : null,
+            CloneWait, $"{joiner} to start its clone", TimeSpan.FromMilliseconds(100));
         var figures = await load();
         await FinishedCloneAsync(joiner, since, ct);
         return figures;

@@ -21,7 +21,8 @@ public static class RawCopy
         Directory.CreateDirectory(scratch);
         var pipe = $"{Q(ExternalPrograms.Path("mariabackup"))} --defaults-file={Q(donor.DefaultsFile)} --backup --stream=mbstream --target-dir={Q(scratch)} 2>{Q(Path.Combine(scratch, "mariabackup.log"))}"
             + $" | {Q(ExternalPrograms.Path("mbstream"))} -x -C {Q(target)}";
-        var psi = ExternalPrograms.StartInfo("sh", ["-c", "set -o pipefail 2>/dev/null; " + pipe]);
+        // dash has no pipefail: mariabackup's own "completed OK!" says whether its half of the pipe succeeded.
+        var psi = ExternalPrograms.StartInfo("sh", ["-c", pipe]);
         psi.RedirectStandardError = true;
         psi.WorkingDirectory = scratch;
         var clock = Stopwatch.StartNew();
@@ -37,9 +38,9 @@ public static class RawCopy
             throw;
         }
         clock.Stop();
-        if (process.ExitCode != 0)
+        var log = Path.Combine(scratch, "mariabackup.log");
+        if (process.ExitCode != 0 || !File.Exists(log) || !File.ReadAllText(log).Contains("completed OK!", StringComparison.Ordinal))
         {
-            var log = Path.Combine(scratch, "mariabackup.log");
             throw new InvalidOperationException($"the raw copy failed (exit {process.ExitCode}): {await stderr}{(File.Exists(log) ? MariaBackup.LastLines(File.ReadAllText(log)) : "")}");
         }
         return (MariaBackup.DirectorySize(target), clock.Elapsed);
