@@ -77,4 +77,34 @@ public class RequestPlannerTests
         Assert.Contains("what m4 holds is unknown (its agent has published no state)", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("what m1 holds", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Member_add_takes_only_a_new_name_in_an_initialized_cluster()
+    {
+        var view = Healthy(Streaming("m2")) with { Roster = ["m1", "m2", "m3"] };
+        Assert.True(RequestPlanner.PlanMemberAdd(view, "m4").Accepted);
+        Assert.Contains("already a member", RequestPlanner.PlanMemberAdd(view, "m3").Message, StringComparison.Ordinal); // on the roster, agent down
+        Assert.Contains("already a member", RequestPlanner.PlanMemberAdd(view, "m2").Message, StringComparison.Ordinal);
+        Assert.Contains("not initialized", RequestPlanner.PlanMemberAdd(view with { InitializedBy = null }, "m4").Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("m3", true, "removed m3 from etcd's roster")]
+    [InlineData("m1", false, "m1 is the primary; switch over first")]
+    [InlineData("m2", false, "the agent of m2 still runs")]
+    [InlineData("m9", false, "m9 is not a member")]
+    public void Member_remove_is_only_for_a_stopped_replica(string member, bool accepted, string message)
+    {
+        var view = Healthy(Streaming("m2")) with { Roster = ["m1", "m2", "m3"] };
+        var plan = RequestPlanner.PlanMemberRemove(view, member);
+        Assert.Equal(accepted, plan.Accepted);
+        Assert.Contains(message, plan.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Member_remove_never_leaves_a_single_member()
+    {
+        var view = Healthy() with { Roster = ["m1", "m2"] };
+        Assert.Contains("would leave one member", RequestPlanner.PlanMemberRemove(view, "m2").Message, StringComparison.Ordinal);
+    }
 }

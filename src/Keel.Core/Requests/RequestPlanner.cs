@@ -39,6 +39,45 @@ public static class RequestPlanner
             + (purgeOld ? "removes the datadirs earlier re-clones moved aside, " : "") + "and clones from the best donor");
     }
 
+    /// <summary>
+    /// Adding a member to a cluster Keel does not run processes for: the name must be new. The member joins when its
+    /// agent starts (it registers on the roster and clones itself by the clone rule).
+    /// </summary>
+    public static ReinitPlan PlanMemberAdd(ClusterView view, string member)
+    {
+        if (view.Members.ContainsKey(member) || view.Roster?.Contains(member) == true)
+        {
+            return new(false, $"{member} is already a member of the cluster");
+        }
+        return !view.IsInitialized
+            ? new(false, "the cluster is not initialized yet; start its first members' agents before adding one")
+            : new(true, $"{member} is a new name: start its agent with member.name: {member}; it registers, clones itself from the best donor and streams with semi-sync");
+    }
+
+    /// <summary>
+    /// Removing a member from etcd's roster, so that no election waits for it: never the primary, never a member whose
+    /// agent still runs (it would register again), never down to a single member.
+    /// </summary>
+    public static ReinitPlan PlanMemberRemove(ClusterView view, string member)
+    {
+        var known = view.Members.Keys.Union(view.Roster ?? []).ToHashSet(StringComparer.Ordinal);
+        if (!known.Contains(member))
+        {
+            return new(false, $"{member} is not a member of the cluster (members: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+        }
+        if (view.Leader?.Name == member)
+        {
+            return new(false, $"{member} is the primary; switch over first (`keel switchover`), then remove it");
+        }
+        if (view.Members.ContainsKey(member))
+        {
+            return new(false, $"the agent of {member} still runs and would register again; stop it first (on its host: systemctl stop keel-agent), then remove it");
+        }
+        return known.Count <= 2
+            ? new(false, $"removing {member} would leave one member, and a primary needs a replica to acknowledge its commits")
+            : new(true, $"removed {member} from etcd's roster: no election waits for it any more");
+    }
+
     public static RequestPlan PlanSwitchover(ClusterView view, string? to, long maxLagSeconds, DateTimeOffset now)
     {
         view = PeerRecords.Readable(view).Readable;
