@@ -43,12 +43,17 @@ public static class AgentHost
         await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, new Clone.CloneDonor(server));
         await api.StartAsync(ct);
         log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
+        // Backups run beside the HA loop, never inside it: a backup takes minutes, a tick milliseconds.
+        using var backupStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var backups = new Backup.BackupWorker(config, etcd, store, new Backup.BackupStore(etcd, new KeyLayout(config.Cluster)), server, time, log).RunAsync(backupStop.Token);
         try
         {
             await loop.RunAsync(ct);
         }
         finally
         {
+            await backupStop.CancelAsync();
+            await backups;
             log.Stopping(m.Name);
             await api.StopAsync(CancellationToken.None);
         }

@@ -45,8 +45,15 @@ public static class ConfigFiles
           admin_socket: {layout.HaproxySocket}
           rw_backend: {ReadWriteBackend}
           ro_backend: {ReadOnlyBackend}
-        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}
+        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}{BackupYaml(spec, layout)}
         """;
+
+    /// <summary>Every playground agent backs up into HOME/backups; the schedule, retention and verify come from the spec.</summary>
+    private static string BackupYaml(PlaygroundSpec spec, PlaygroundLayout layout) =>
+        $"backup:\n  repository: {layout.Backups}\n"
+        + (spec.BackupSchedule is { } schedule ? $"  schedule: \"{schedule}\"\n" : "")
+        + (spec.BackupRetentionCount is { } count ? $"  retention:\n    count: {count}\n" : "")
+        + (spec.BackupVerify ? "  verify: true\n" : "");
 
     /// <summary>
     /// Two TCP ports. The checks ask each member's agent (Patroni's pattern), not port 3306: a server that answers

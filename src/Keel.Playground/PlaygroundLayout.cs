@@ -27,6 +27,9 @@ public sealed record PlaygroundLayout(string Home)
     public string HaproxyPid => Path.Combine(HaproxyDir, "haproxy.pid");
     public string HaproxySocket => Path.Combine(HaproxyDir, "admin.sock");
     public string SupervisorPid => Path.Combine(Home, "supervisor.pid");
+
+    /// <summary>The playground's backup repository (backup.repository of every agent).</summary>
+    public string Backups => Path.Combine(Home, "backups");
     public string SupervisorLog => Path.Combine(Home, "supervisor.log");
     public string MemberDir(string name) => Path.Combine(Home, name);
     public string MemberConfig(string name) => Path.Combine(MemberDir(name), "agent.yaml");

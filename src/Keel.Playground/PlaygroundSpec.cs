@@ -59,6 +59,15 @@ public sealed record PlaygroundSpec(
     /// <summary>`clone.max_rate_mb` for every agent (tests slow clones down to fault them mid-stream); null: unlimited.</summary>
     public int? CloneMaxRateMb { get; init; }
 
+    /// <summary>`backup.schedule` for every agent (a duration or a cron expression); null: backups only on request.</summary>
+    public string? BackupSchedule { get; init; }
+
+    /// <summary>`backup.retention.count` for every agent; null: every backup is kept.</summary>
+    public int? BackupRetentionCount { get; init; }
+
+    /// <summary>`backup.verify`: each backup taken is restored and checked at once.</summary>
+    public bool BackupVerify { get; init; }
+
     /// <summary>The etcd members: names, client and peer ports.</summary>
     public IReadOnlyList<PlaygroundEtcdMember> EtcdMembers =>
         [.. Enumerable.Range(0, EtcdSize).Select(i => new PlaygroundEtcdMember(EtcdSize == 1 ? "keel-playground" : $"e{i + 1}", EtcdClientPort + (2 * i), EtcdPeerPort + (2 * i)))];

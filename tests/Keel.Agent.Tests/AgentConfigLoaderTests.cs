@@ -87,6 +87,24 @@ public class AgentConfigLoaderTests
     }
 
     [Fact]
+    public void The_backup_section_takes_an_interval_or_a_cron_expression_and_names_a_bad_field()
+    {
+        var c = AgentConfigLoader.Parse(Valid + "\nbackup:\n  repository: /backups\n  schedule: 6h\n  retention:\n    count: 7\n    max_age_days: 30\n  verify: true\n", "agent.yaml");
+        Assert.Equal("/backups", c.Backup!.Repository);
+        Assert.Equal(new Keel.Core.Backup.IntervalSchedule(TimeSpan.FromHours(6)), c.Backup.Schedule);
+        Assert.Equal(new Keel.Core.Backup.RetentionPolicy(7, TimeSpan.FromDays(30)), c.Backup.Retention);
+        Assert.True(c.Backup.Verify);
+        var cron = AgentConfigLoader.Parse(Valid + "\nbackup:\n  repository: /backups\n  schedule: \"0 3 * * *\"\n", "agent.yaml");
+        Assert.Equal(new DateTimeOffset(2026, 12, 7, 3, 0, 0, TimeSpan.Zero), cron.Backup!.Schedule!.SlotAt(new DateTimeOffset(2026, 12, 7, 13, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero), cron.Backup.Schedule.SlotAt(new DateTimeOffset(2026, 12, 7, 2, 59, 0, TimeSpan.Zero)));
+        Assert.Null(AgentConfigLoader.Parse(Valid, "agent.yaml").Backup);
+
+        var bad = Assert.Throws<ConfigException>(() => AgentConfigLoader.Parse(Valid + "\nbackup:\n  repository: backups\n  schedule: sometimes\n", "agent.yaml"));
+        Assert.Contains("field 'backup.repository'", bad.Message, StringComparison.Ordinal);
+        Assert.Contains("field 'backup.schedule'", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void All_problems_are_reported_at_once()
     {
         var yaml = Valid.Replace("  port: 3306", "  port: 0", StringComparison.Ordinal).Replace("  server_id: 11", "  server_id: -1", StringComparison.Ordinal);
@@ -109,6 +127,8 @@ public class AgentConfigLoaderTests
     [InlineData("2s", 2000)]
     [InlineData("1.5s", 1500)]
     [InlineData("1m", 60000)]
+    [InlineData("6h", 21600000)]
+    [InlineData("1d", 86400000)]
     public void Durations_are_read_as_operators_write_them(string text, int ms)
     {
         Assert.True(DurationText.TryParse(text, out var value));
@@ -119,6 +139,6 @@ public class AgentConfigLoaderTests
     [InlineData("2")]
     [InlineData("-1s")]
     [InlineData("s")]
-    [InlineData("2h")]
+    [InlineData("2w")]
     public void Durations_without_a_known_unit_are_refused(string text) => Assert.False(DurationText.TryParse(text, out _));
 }

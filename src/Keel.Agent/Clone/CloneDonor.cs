@@ -35,13 +35,20 @@ public sealed class CloneDonor(MariaDbServer server)
             backup = MariaBackup.StartStream(server, scratch);
             var stderr = backup.StandardError.ReadToEndAsync(CancellationToken.None);
             var source = backup.StandardOutput.BaseStream;
-            var buffer = new byte[1 << 20];
+            // Two 1 MiB buffers: the next one fills from mariabackup while the last one goes out, and a pipe read
+            // returns at most 64 KiB, so each frame is filled first (16 times fewer frames and writes).
+            var buffers = new[] { new byte[1 << 20], new byte[1 << 20] };
+            var current = 0;
             var sent = 0L;
             var clock = Stopwatch.StartNew();
+            var filling = FillAsync(source, buffers[current], ct);
             int read;
-            while ((read = await source.ReadAsync(buffer, ct)) > 0)
+            while ((read = await filling) > 0)
             {
-                await frames.DataAsync(buffer.AsMemory(0, read), ct);
+                var chunk = buffers[current].AsMemory(0, read);
+                current = 1 - current;
+                filling = FillAsync(source, buffers[current], ct);
+                await frames.DataAsync(chunk, ct);
                 sent += read;
                 if (maxBytesPerSecond is > 0 and var rate)
                 {
@@ -81,5 +88,17 @@ public sealed class CloneDonor(MariaDbServer server)
                 Directory.Delete(scratch, recursive: true);
             }
         }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read.</summary>
+    private static async Task<int> FillAsync(Stream source, byte[] buffer, CancellationToken ct)
+    {
+        var filled = 0;
+        int n;
+        while (filled < buffer.Length && (n = await source.ReadAsync(buffer.AsMemory(filled), ct)) > 0)
+        {
+            filled += n;
+        }
+        return filled;
     }
 }

@@ -26,7 +26,13 @@ public sealed record AgentConfig(
 
     /// <summary>`clone.keep_old_copies`: after each clone only the newest N datadirs moved aside are kept; null (default): all are kept.</summary>
     public int? KeepOldCopies { get; init; }
+
+    /// <summary>`backup`: where this member's agent puts the backups it takes, when to take them, how many to keep; null: it takes none.</summary>
+    public BackupConfig? Backup { get; init; }
 }
+
+/// <summary>The `backup` section: repository directory, schedule (null: only on request), retention, verify after taking.</summary>
+public sealed record BackupConfig(string Repository, Keel.Core.Backup.IBackupSchedule? Schedule, Keel.Core.Backup.RetentionPolicy Retention, bool Verify);
 
 public sealed record MemberConfig(
     string Name,

@@ -51,13 +51,14 @@ public static class AgentConfigLoader
         var haproxy = ReadHaproxy(top.Section("haproxy", required: false));
         var autoReinit = top.Bool("auto_reinit", true);
         var (cloneMaxRate, keepOldCopies) = ReadClone(top.Section("clone", required: false));
+        var backup = ReadBackup(top.Section("backup", required: false));
         top.RejectUnknown();
 
         if (errors.Count > 0)
         {
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         }
-        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies };
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup };
     }
 
     private static MemberConfig? ReadMember(YamlFields? f, List<string> errors)
@@ -186,6 +187,49 @@ public static class AgentConfigLoader
         var keep = f.Int("keep_old_copies", required: false, -1, 0, 1000);
         f.RejectUnknown();
         return (mb > 0 ? mb * 1_000_000L : null, keep >= 0 ? keep : null);
+    }
+
+    /// <summary>
+    /// backup.repository (absolute path), backup.schedule (a duration such as 6h, or a cron expression such as
+    /// "0 3 * * *"), backup.retention.count / .max_age_days, backup.verify (restore and check each backup taken).
+    /// </summary>
+    private static BackupConfig? ReadBackup(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var repository = f.String("repository", required: true) ?? "";
+        f.Check("repository", repository.Length == 0 || Path.IsPathRooted(repository), "must be an absolute path");
+        var scheduleText = f.String("schedule", required: false);
+        Keel.Core.Backup.IBackupSchedule? schedule = null;
+        if (scheduleText is not null)
+        {
+            if (DurationText.TryParse(scheduleText, out var every))
+            {
+                f.Check("schedule", every >= TimeSpan.FromSeconds(5), "must be at least 5s apart");
+                schedule = new Keel.Core.Backup.IntervalSchedule(every);
+            }
+            else if (Backup.CronSchedule.TryParse(scheduleText, out var cron, out var why))
+            {
+                schedule = cron;
+            }
+            else
+            {
+                f.Check("schedule", false, $"must be a duration such as 6h or a cron expression such as '0 3 * * *' ({why})");
+            }
+        }
+        var retention = Keel.Core.Backup.RetentionPolicy.KeepAll;
+        if (f.Section("retention", required: false) is { } r)
+        {
+            var count = r.Int("count", required: false, 0, 1, 10_000);
+            var days = r.Int("max_age_days", required: false, 0, 1, 100_000);
+            r.RejectUnknown();
+            retention = new(count > 0 ? count : null, days > 0 ? TimeSpan.FromDays(days) : null);
+        }
+        var verify = f.Bool("verify", false);
+        f.RejectUnknown();
+        return new BackupConfig(repository, schedule, retention, verify);
     }
 
     private static HaproxyConfig? ReadHaproxy(YamlFields? f)

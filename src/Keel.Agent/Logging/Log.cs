@@ -53,6 +53,12 @@ internal static partial class Log
     [LoggerMessage(700, LogLevel.Information, "{Member}: {Progress}")]
     public static partial void CloneProgress(this ILogger logger, string member, string progress);
 
+    [LoggerMessage(800, LogLevel.Information, "{Member}: {Sentence}")]
+    public static partial void BackupDecision(this ILogger logger, string member, string sentence);
+
+    [LoggerMessage(801, LogLevel.Warning, "{Member}: {Sentence}")]
+    public static partial void BackupFailed(this ILogger logger, string member, string sentence);
+
     [LoggerMessage(600, LogLevel.Information, "{Member}: watchdog started (pid {Pid}); it reads the agent's promise in {Path}")]
     public static partial void WatchdogStarted(this ILogger logger, string member, int pid, string path);
 

@@ -32,6 +32,7 @@ public sealed class ClusterStore
         var roster = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var reinit = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var purgeOld = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        Keel.Core.Backup.BackupOutcome? lastBackup = null;
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
         {
@@ -59,6 +60,17 @@ public sealed class ClusterStore
                     purgeOld.Add(kv.Key[Keys.ReinitPrefix.Length..]);
                 }
             }
+            else if (kv.Key == Keys.BackupLast)
+            {
+                try
+                {
+                    lastBackup = System.Text.Json.JsonSerializer.Deserialize(kv.Value, Backup.BackupJson.Default.BackupOutcome);
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    // Not ours to judge here: status simply shows no last backup.
+                }
+            }
             else if (kv.Key == Keys.Request)
             {
                 request = StoreJson.Read<ClusterRequest>(kv.Value);
@@ -72,7 +84,7 @@ public sealed class ClusterStore
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable());
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup);
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>

@@ -15,6 +15,10 @@ public sealed record KeyLayout(string Cluster)
     public string Reinit(string name) => ReinitPrefix + name;
     public string Request => Prefix + "request";
     public string Pause => Prefix + "pause";
+    public string BackupRequest => Prefix + "backup/request";
+    public string BackupProgress => Prefix + "backup/progress";
+    public string BackupLast => Prefix + "backup/last";
+    public string BackupSlot => Prefix + "backup/slot";
     public string HistoryPrefix => Prefix + "history/";
     public string History(long revision) => HistoryPrefix + revision.ToString("D20", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -74,6 +74,10 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
             var gtid = m.Role == MemberRole.Replica && m.ReceivedPosition.Length > 0 ? m.ReceivedPosition : m.BinlogPosition;
             rows.Add(new MemberRow(name, $"{m.Host}:{m.Port}", role, state, m.LagSeconds, gtid, m.SemiSync, m.ApiUrl, m.AgentPid, m.ServerPid));
         }
+        if (view.LastBackup is { Succeeded: false } failed)
+        {
+            warnings.Add($"the last backup did not succeed ({failed.At:yyyy-MM-dd HH:mm:ss} UTC): {failed.Message}");
+        }
         if (leader is not null && view.Members.TryGetValue(leader, out var p) && p.SemiSync == false)
         {
             warnings.Add($"semi-sync is not active on the primary {leader}: commits are waiting for a replica acknowledgement");
