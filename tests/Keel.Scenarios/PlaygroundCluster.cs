@@ -35,7 +35,8 @@ public sealed class PlaygroundCluster : IAsyncDisposable
     public ClusterStore Store => Bench.Store;
 
     /// <summary>Short TTL so that lease cases finish quickly; still within the timing rule.</summary>
-    public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s", bool isolatedHosts = false, int? cloneMaxRateMb = null)
+    public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s", bool isolatedHosts = false, int? cloneMaxRateMb = null,
+        string? backupSchedule = null, int? backupRetentionCount = null, bool backupVerify = false)
     {
         var home = TestPaths.NewTempDir("pg");
         var layout = new PlaygroundLayout(home);
@@ -51,6 +52,9 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             RequestTimeout = "1s",
             IsolatedHosts = isolatedHosts,
             CloneMaxRateMb = cloneMaxRateMb,
+            BackupSchedule = backupSchedule,
+            BackupRetentionCount = backupRetentionCount,
+            BackupVerify = backupVerify,
         };
         try
         {

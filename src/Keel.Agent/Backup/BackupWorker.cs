@@ -81,7 +81,7 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
             var id = Id(now, source);
             if (await store.ScheduleAsync(slot, last, new BackupRequest(id, source, now, $"schedule ({schedule.Description})"), ct))
             {
-                log.BackupDecision(Self, $"asked {source} for scheduled backup {id} ({schedule.Description}) because {reason}");
+                log.BackupDecision(Self, $"asked {source} for scheduled backup {id} (slot {slot:yyyy-MM-dd HH:mm:ss} UTC, {schedule.Description}) because {reason}");
             }
         }
     }
