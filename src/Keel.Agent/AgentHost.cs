@@ -30,14 +30,17 @@ public static class AgentHost
         // The clone stream has its own stall timeout (CloneJoiner.StallTimeout); the client's is off so a long copy can finish.
         using var cloneHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var status = new AgentStatus();
+        HaLoop? running = null;
         var joiner = new Clone.CloneJoiner(cloneHttp, config.Api.Token, time, text =>
         {
+            running?.ReportActivity(text);
             // In the log and in /decisions, where `keel reinit` and `keel member add` read the progress from.
             log.CloneProgress(m.Name, text);
             status.Journal.Add(new JournalEntry(time.GetUtcNow(), m.Name, 700, text));
         });
         var executor = new HaExecutor(config, store, control, proxy, time, log, joiner);
         await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log);
+        running = loop;
 
         await CheckEtcdAsync(etcd, config, ct);
         await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, new Clone.CloneDonor(server));

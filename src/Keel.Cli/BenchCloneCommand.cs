@@ -27,19 +27,17 @@ internal static class BenchCloneCommand
                 await Console.Error.WriteLineAsync($"keel bench clone: --size-gb {gb.ToString(CultureInfo.InvariantCulture)} must be more than 0 and at most 1000");
                 return 2;
             }
-            var runner = new PlaygroundRunner(PlaygroundLayout.Resolve(parse.GetValue(home)), TextWriter.Null);
-            if (runner.LoadSpec() is not { } spec)
+            if (PlaygroundBench.Resolve(parse.GetValue(home), "bench clone") is not { } resolved)
             {
-                await Console.Error.WriteLineAsync($"keel bench clone: no playground in {runner.Layout.Home} (run `keel up` first); the raw copy it compares with runs beside the donor, so only the playground is measured");
                 return 2;
             }
-            using var cluster = new PlaygroundBenchCluster(runner, spec);
-            var dir = parse.GetValue(output) ?? Path.Combine(runner.Layout.Home, "bench", "clone-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            using var cluster = resolved;
+            var dir = PlaygroundBench.OutputDir(cluster, parse.GetValue(output), "clone-");
             var options = new CloneBenchOptions(gb, Math.Max(1, parse.GetValue(reps)),
                 parse.GetValue(tps) is > 0 and var s ? TimeSpan.FromSeconds(s) : null, !parse.GetValue(noAdd));
             try
             {
-                var report = await new CloneBenchmark(cluster, options, Path.Combine(dir, "work"), line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}")).RunAsync(ct);
+                var report = await new CloneBenchmark(cluster, options, Path.Combine(dir, "work"), PlaygroundBench.Progress).RunAsync(ct);
                 var files = report.WriteTo(dir);
                 Console.WriteLine();
                 Console.WriteLine(report.ToMarkdown());

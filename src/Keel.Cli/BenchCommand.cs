@@ -76,6 +76,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Steady());
         bench.Subcommands.Add(Soak());
         bench.Subcommands.Add(BenchCloneCommand.Create());
+        bench.Subcommands.Add(BenchBackupCommand.Create());
         return bench;
     }
 

@@ -30,6 +30,14 @@ public class ClusterStatusTests
     }
 
     [Fact]
+    public void A_clone_in_progress_is_a_note_with_its_progress()
+    {
+        var view = Cluster("m1", Member("m1", Primary()), Streaming("m2", "m1"), Member("m3", ReadOnlyServer()) with { Activity = "cloning from m2: 1.0 MB of 2.0 MB (50 %), 1.0 MB/s, about 1 s left" });
+        var status = ClusterStatus.From("c", view, Expected);
+        Assert.Contains("m3: cloning from m2: 1.0 MB of 2.0 MB (50 %), 1.0 MB/s, about 1 s left", status.Notes);
+    }
+
+    [Fact]
     public void A_member_without_a_key_is_unreachable_with_a_warning_like_repmgr()
     {
         var view = Cluster("m1", Member("m1", Primary()), Streaming("m2", "m1"));

@@ -302,6 +302,12 @@ public sealed class CloneTests(ITestOutputHelper output)
         var before = await WipeAsync(cluster, victim);
 
         await CloningFromAsync(cluster, victim);
+        var status = await PlaygroundCluster.EventuallyAsync(async () =>
+        {
+            var (_, _, text) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(1), ["status", "--home", cluster.Layout.Home]);
+            return text.Contains($"note: {victim}: cloning from m", StringComparison.Ordinal) ? text : null;
+        }, Generous, "keel status to show the clone's progress");
+        output.WriteLine(status);
         var agent = (await cluster.ViewAsync()).Members[victim].AgentPid!.Value;
         ProcessTools.Signal(agent, ProcessTools.SigKill);
         output.WriteLine($"killed the agent of {victim} (pid {agent}) mid-clone");

@@ -23,7 +23,7 @@ public sealed partial class BackupTaker(MariaDbServer server, IBackupRepository 
         var scratch = Path.Combine(Path.GetDirectoryName(server.DefaultsFile)!, $"backup-scratch-{id}");
         using var backup = MariaBackup.StartStream(server, scratch);
         var backupLog = backup.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var zstd = Start("zstd", ["-1", "-T0", "-q", "-c"]);
+        using var zstd = MariaBackup.Backgrounded(Start("zstd", ["-1", "-T0", "-q", "-c"]));
         var zstdErrors = zstd.StandardError.ReadToEndAsync(CancellationToken.None);
         var hash = new XxHash128();
         long read = 0;

@@ -188,7 +188,7 @@ public sealed class HaLoop : IAsyncDisposable
         {
             WaitingForReplicas = _heldForReplicas,
             PrimaryServerIntact = _primaryServerPid is { } was && local.Pid == was && local.Status == ServerStatus.Running,
-            OldDataDirs = _oldCopies.List() is { Count: > 0 } old ? [.. old.Select(c => c.Path)] : null,
+            OldDataDirs = SameList(_lastPublished?.OldDataDirs, _oldCopies.List().Select(c => c.Path).ToList()),
         };
         if (_lastActionError is not null)
         {
@@ -397,6 +397,37 @@ public sealed class HaLoop : IAsyncDisposable
         {
             _log.EtcdUnreachable(Self, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// The previous list when nothing changed, so that the published record compares equal and is not rewritten to
+    /// etcd on every tick (a record compares lists by reference); null for none.
+    /// </summary>
+    private static IReadOnlyList<string>? SameList(IReadOnlyList<string>? previous, List<string> current) =>
+        current.Count == 0 ? null : previous is not null && previous.SequenceEqual(current, StringComparer.Ordinal) ? previous : current;
+
+    /// <summary>
+    /// A long action (a clone) blocks the tick; its progress is published meanwhile on the member's record, so that
+    /// `keel status` shows it. The next tick's record clears it.
+    /// </summary>
+    public void ReportActivity(string text)
+    {
+        if (_session is not { IsLost: false } session || _lastPublished is not { } last)
+        {
+            return;
+        }
+        var state = last with { Activity = text, UpdatedAt = _time.GetUtcNow() };
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _store.PublishMemberAsync(state, session.LeaseId, CancellationToken.None);
+            }
+            catch (EtcdException)
+            {
+                // Progress is a courtesy: the agent's log has it too.
+            }
+        });
     }
 
     /// <summary>Sees the local server die within 100 ms instead of at the next tick.</summary>

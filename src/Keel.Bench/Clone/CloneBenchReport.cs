@@ -34,11 +34,7 @@ public sealed record CloneBenchReport(
     public double CloneRatio => RawMbPerSecond > 0 ? KeelMbPerSecond / RawMbPerSecond : 0;
     public double TpsRatio => TpsWithout > 0 ? TpsDuringClone / TpsWithout : 0;
 
-    public static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count == 0 ? 0 : v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-    }
+    public static double Median(IEnumerable<double> values) => BenchDataset.Median(values);
 
     public string ToMarkdown()
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Keel.Agent.Requests;
 using Keel.Bench.Sysbench;
-using Keel.Core.Gtid;
 using Keel.MySql.Server;
 using Keel.Playground;
 
@@ -30,8 +29,8 @@ public sealed class CloneBenchmark(PlaygroundBenchCluster cluster, CloneBenchOpt
         }
         var (donor, joiner) = (replicas[0], replicas[^1]);
         var sysbench = new SysbenchRunner(new SysbenchRunnerOptions { PrepareTimeout = TimeSpan.FromHours(2) });
-        await DatasetAsync(sysbench, ct);
-        await CaughtUpAsync(primary, ct);
+        await BenchDataset.PrepareOrAdoptAsync(cluster, sysbench, options.Tables, Threads, progress, ct);
+        await BenchDataset.CaughtUpAsync(cluster, Healthy);
         var donorServer = cluster.Server(donor);
         var donorBytes = MariaBackup.DirectorySize(donorServer.DataDir, n => n.StartsWith("mysql-bin.", StringComparison.Ordinal) || n.StartsWith("relay-bin.", StringComparison.Ordinal));
         progress($"the donor {donor} holds {donorBytes / 1e9:0.00} GB; {joiner} is the one cloned");
@@ -60,20 +59,8 @@ public sealed class CloneBenchmark(PlaygroundBenchCluster cluster, CloneBenchOpt
 
         var phase = options.TpsPhase ?? TimeSpan.FromSeconds(Math.Max(5, 0.9 * CloneBenchReport.Median(keel.Select(k => k.Seconds))));
         Task<SysbenchFigures> Load() => sysbench.RunAsync(cluster.SysbenchTarget, SysbenchWorkloads.ReadWrite, Threads, phase, ct);
-        // A dataset larger than the buffer pool makes this load read from disk: one phase first warms the caches,
-        // then phases without and with a clone alternate, so that drift hits both alike.
-        progress($"warming up: sysbench oltp_read_write, {Threads} threads, {phase.TotalSeconds:0} s");
-        await Load();
-        var without = new List<double>();
-        var during = new List<double>();
-        for (var i = 1; i <= options.Repetitions; i++)
-        {
-            progress($"TPS {i}/{options.Repetitions} without a clone ({phase.TotalSeconds:0} s)");
-            without.Add((await Load()).Tps);
-            progress($"TPS {i}/{options.Repetitions} while {donor} serves a clone to {joiner}");
-            during.Add((await DuringCloneAsync(joiner, Load, ct)).Tps);
-            progress(string.Create(CultureInfo.InvariantCulture, $"TPS {without[^1]:0.0} without, {during[^1]:0.0} during a clone"));
-        }
+        progress($"primary TPS through the read-write endpoint: sysbench oltp_read_write, {Threads} threads, phases of {phase.TotalSeconds:0} s, without and while {donor} serves a clone to {joiner}");
+        var (without, during) = await BenchDataset.AlternatingTpsAsync(Load, load => DuringCloneAsync(joiner, load, ct), options.Repetitions, "during a clone", progress);
 
         double? addSeconds = null;
         string? added = null;
@@ -81,43 +68,8 @@ public sealed class CloneBenchmark(PlaygroundBenchCluster cluster, CloneBenchOpt
         {
             (added, addSeconds) = await MemberAddAsync(ct);
         }
-        return new CloneBenchReport(Environment.MachineName + $" ({Environment.ProcessorCount} cores)", started, options.Tables, CloneBenchOptions.RowsPerTable,
-            donorBytes, raw, keel, CloneBenchReport.Median(without), CloneBenchReport.Median(during), phase.TotalSeconds, addSeconds, added);
-    }
-
-    /// <summary>Prepares the tables, or adopts them when an earlier run left exactly this layout (a 2 GB prepare takes minutes).</summary>
-    private async Task DatasetAsync(SysbenchRunner sysbench, CancellationToken ct)
-    {
-        await cluster.EnsureDatabaseAsync(ct);
-        var target = cluster.SysbenchTarget;
-        var primary = (await cluster.ViewAsync()).Leader!.Name;
-        var tables = (await cluster.RootQueryAsync(primary,
-            $"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{cluster.App.Database}' AND TABLE_NAME LIKE 'sbtest%'")).Scalar();
-        if (tables == options.Tables.ToString(CultureInfo.InvariantCulture)
-            && (await cluster.RootQueryAsync(primary, $"SELECT MAX(id) FROM `{cluster.App.Database}`.sbtest{options.Tables}")).Scalar() == CloneBenchOptions.RowsPerTable.ToString(CultureInfo.InvariantCulture))
-        {
-            sysbench.Adopt(target.Database, options.Tables, CloneBenchOptions.RowsPerTable);
-            progress($"using the {options.Tables} sysbench tables an earlier run prepared");
-            return;
-        }
-        progress($"preparing {options.Tables} sysbench tables of {CloneBenchOptions.RowsPerTable:N0} rows (about {options.Tables * CloneBenchOptions.GbPerTable:0.0} GB) through the read-write endpoint; this takes minutes");
-        await sysbench.CleanupAsync(target, Math.Max(options.Tables, 64), ct);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var ticker = new Timer(_ => progress($"still preparing ({clock.Elapsed.TotalMinutes:0.0} min)"), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        await sysbench.PrepareAsync(target, options.Tables, CloneBenchOptions.RowsPerTable, ct, threads: Math.Min(options.Tables, Threads));
-        progress($"prepared in {clock.Elapsed.TotalMinutes:0.0} min");
-    }
-
-    /// <summary>Every replica has received and applied everything the primary wrote.</summary>
-    private async Task CaughtUpAsync(string primary, CancellationToken ct)
-    {
-        await cluster.WaitForHealthyAsync(Healthy);
-        var target = GtidPosition.Parse((await cluster.RootQueryAsync(primary, "SELECT @@global.gtid_binlog_pos")).Scalar());
-        foreach (var m in cluster.MemberNames.Where(n => n != primary))
-        {
-            await Eventually.UntilAsync(async () =>
-                GtidPosition.Parse((await cluster.RootQueryAsync(m, "SELECT @@global.gtid_slave_pos")).Scalar()).Contains(target) ? "ok" : null, Healthy, $"{m} to apply the dataset", TimeSpan.FromSeconds(1));
-        }
+        return new CloneBenchReport(Environment.MachineName + $" ({Environment.ProcessorCount} cores)", started, options.Tables, BenchDataset.RowsPerTable,
+            donorBytes, raw, keel, without, during, phase.TotalSeconds, addSeconds, added);
     }
 
     private async Task<CopyRun> ReinitAsync(string joiner, CancellationToken ct)

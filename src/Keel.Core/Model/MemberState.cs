@@ -50,6 +50,9 @@ public sealed record MemberState
 
     /// <summary>Datadirs this member's re-clones moved aside and Keel keeps (`keel reinit --purge-old` or clone.keep_old_copies remove them), oldest first.</summary>
     public IReadOnlyList<string>? OldDataDirs { get; init; }
+
+    /// <summary>A long action in progress and how far it is ("cloning from m2: 120.5 MB of 300.0 MB (40 %), ..."); null otherwise.</summary>
+    public string? Activity { get; init; }
     public string? LastError { get; init; }
     public int? AgentPid { get; init; }
     public int? ServerPid { get; init; }

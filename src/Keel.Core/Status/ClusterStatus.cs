@@ -61,6 +61,10 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
                 warnings.Add($"unable to reach the agent of {name}: its member key has expired (agent down or cut off from etcd)");
                 continue;
             }
+            if (m.Activity is { } activity)
+            {
+                notes.Add($"{name}: {activity}");
+            }
             if (m.OldDataDirs is { Count: > 0 } old)
             {
                 notes.Add($"{name} keeps {old.Count} old datadir(s) moved aside by re-clones (`keel reinit {name} --purge-old` removes them): {string.Join(", ", old)}");

@@ -23,7 +23,25 @@ public static class MariaBackup
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.WorkingDirectory = scratchDir;
-        return Process.Start(psi) ?? throw new InvalidOperationException("mariabackup did not start");
+        return Backgrounded(Process.Start(psi) ?? throw new InvalidOperationException("mariabackup did not start"));
+    }
+
+    /// <summary>
+    /// A copy for a clone or a backup is background work: it runs at a lower CPU priority (nice 10) than the servers,
+    /// so that a donor that also applies replication, or a host shared with a primary, keeps serving first. Set right
+    /// after the start, before the tool creates its copy threads, which inherit it.
+    /// </summary>
+    public static Process Backgrounded(Process process)
+    {
+        try
+        {
+            process.PriorityClass = ProcessPriorityClass.BelowNormal;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone, or not allowed: the copy still works, at normal priority.
+        }
+        return process;
     }
 
     /// <summary>Starts `mbstream -x` into <paramref name="targetDir"/>; the caller writes the stream to its standard input.</summary>
@@ -35,7 +53,7 @@ public static class MariaBackup
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
         psi.WorkingDirectory = targetDir;
-        return Process.Start(psi) ?? throw new InvalidOperationException("mbstream did not start");
+        return Backgrounded(Process.Start(psi) ?? throw new InvalidOperationException("mbstream did not start"));
     }
 
     /// <summary>`mariabackup --prepare`: applies the copied redo log so the datadir is consistent. Throws with its output on failure.</summary>
