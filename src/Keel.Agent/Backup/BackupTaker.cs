@@ -33,14 +33,21 @@ public sealed partial class BackupTaker(MariaDbServer server, IBackupRepository 
             await using (var file = repository.Create(id))
             {
                 var store = zstd.StandardOutput.BaseStream.CopyToAsync(file, 1 << 20, ct);
-                var buffer = new byte[1 << 20];
+                // Two 1 MiB buffers: the next fills from mariabackup while the last is hashed and handed to zstd.
+                var buffers = new[] { new byte[1 << 20], new byte[1 << 20] };
+                var current = 0;
                 var clock = Stopwatch.StartNew();
                 var lastReport = TimeSpan.Zero;
+                var source = backup.StandardOutput.BaseStream;
+                var filling = MariaBackup.FillAsync(source, buffers[current], ct);
                 int n;
-                while ((n = await backup.StandardOutput.BaseStream.ReadAsync(buffer, ct)) > 0)
+                while ((n = await filling) > 0)
                 {
-                    hash.Append(buffer.AsSpan(0, n));
-                    await zstd.StandardInput.BaseStream.WriteAsync(buffer.AsMemory(0, n), ct);
+                    var chunk = buffers[current];
+                    current = 1 - current;
+                    filling = MariaBackup.FillAsync(source, buffers[current], ct);
+                    hash.Append(chunk.AsSpan(0, n));
+                    await zstd.StandardInput.BaseStream.WriteAsync(chunk.AsMemory(0, n), ct);
                     read += n;
                     if (clock.Elapsed - lastReport >= ProgressEvery)
                     {

@@ -41,13 +41,13 @@ public sealed class CloneDonor(MariaDbServer server)
             var current = 0;
             var sent = 0L;
             var clock = Stopwatch.StartNew();
-            var filling = FillAsync(source, buffers[current], ct);
+            var filling = MariaBackup.FillAsync(source, buffers[current], ct);
             int read;
             while ((read = await filling) > 0)
             {
                 var chunk = buffers[current].AsMemory(0, read);
                 current = 1 - current;
-                filling = FillAsync(source, buffers[current], ct);
+                filling = MariaBackup.FillAsync(source, buffers[current], ct);
                 await frames.DataAsync(chunk, ct);
                 sent += read;
                 if (maxBytesPerSecond is > 0 and var rate)
@@ -88,17 +88,5 @@ public sealed class CloneDonor(MariaDbServer server)
                 Directory.Delete(scratch, recursive: true);
             }
         }
-    }
-
-    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read.</summary>
-    private static async Task<int> FillAsync(Stream source, byte[] buffer, CancellationToken ct)
-    {
-        var filled = 0;
-        int n;
-        while (filled < buffer.Length && (n = await source.ReadAsync(buffer.AsMemory(filled), ct)) > 0)
-        {
-            filled += n;
-        }
-        return filled;
     }
 }

@@ -44,6 +44,21 @@ public static class MariaBackup
         return process;
     }
 
+    /// <summary>
+    /// Reads until <paramref name="buffer"/> is full or the stream ends; returns the bytes read. A pipe read returns at
+    /// most 64 KiB: filling 1 MiB first means 16 times fewer writes downstream.
+    /// </summary>
+    public static async Task<int> FillAsync(Stream source, byte[] buffer, CancellationToken ct)
+    {
+        var filled = 0;
+        int n;
+        while (filled < buffer.Length && (n = await source.ReadAsync(buffer.AsMemory(filled), ct)) > 0)
+        {
+            filled += n;
+        }
+        return filled;
+    }
+
     /// <summary>Starts `mbstream -x` into <paramref name="targetDir"/>; the caller writes the stream to its standard input.</summary>
     public static Process StartExtract(string targetDir)
     {
