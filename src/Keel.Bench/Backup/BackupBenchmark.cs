@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Keel.Agent.Backup;
 using Keel.Bench.Sysbench;
@@ -72,23 +71,12 @@ public sealed class BackupBenchmark(PlaygroundBenchCluster cluster, double sizeG
 
     private static async Task<(double Seconds, long Stored)> RawAsync(MariaDbServer source, string dir, CancellationToken ct)
     {
-        Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, "backup.mbstream.zst");
-        var log = Path.Combine(dir, "mariabackup.log");
-        var pipe = $"{Q(ExternalPrograms.Path("mariabackup"))} --defaults-file={Q(source.DefaultsFile)} --backup --stream=mbstream --target-dir={Q(dir)} 2>{Q(log)}"
-            + $" | {Q(ExternalPrograms.Path("zstd"))} -1 -T0 -q -c > {Q(file)}";
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(ExternalPrograms.StartInfo("sh", ["-c", pipe])) ?? throw new InvalidOperationException("sh did not start");
-        await process.WaitForExitAsync(ct);
-        clock.Stop();
-        if (process.ExitCode != 0 || !File.ReadAllText(log).Contains("completed OK!", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"the raw backup failed (exit {process.ExitCode}): {MariaBackup.LastLines(File.ReadAllText(log))}");
-        }
+        var took = await Clone.RawCopy.PipeAsync(source, dir, $"{Clone.RawCopy.Q(ExternalPrograms.Path("zstd"))} -1 -T0 -q -c > {Clone.RawCopy.Q(file)}", ct);
         var stored = new FileInfo(file).Length;
         // The bench's own scratch copy, never a member's datadir nor a backup in the repository.
         Directory.Delete(dir, recursive: true);
-        return (clock.Elapsed.TotalSeconds, stored);
+        return (took.TotalSeconds, stored);
     }
 
     private async Task<BackupManifest> BackupAsync(BackupStore store, DirectoryBackupRepository repository, string source, CancellationToken ct)
@@ -103,6 +91,4 @@ public sealed class BackupBenchmark(PlaygroundBenchCluster cluster, double sizeG
             ? manifest
             : throw new InvalidOperationException($"backup {id} failed: {outcome.Message}");
     }
-
-    private static string Q(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -5,12 +5,12 @@ using Keel.Os;
 namespace Keel.Bench.Clone;
 
 /// <summary>
-/// The baseline a clone is measured against: `mariabackup --backup --stream=mbstream | mbstream -x` as a shell pipe
-/// on the same machine, from the same donor, with nothing in between.
+/// The baselines the copies are measured against: `mariabackup --backup --stream=mbstream | ...` as a shell pipe on
+/// the same machine, from the same member, with nothing in between.
 /// </summary>
 public static class RawCopy
 {
-    /// <summary>Copies <paramref name="donor"/> into <paramref name="target"/> (which must not exist); returns the bytes extracted and the time.</summary>
+    /// <summary>`mariabackup | mbstream -x` into <paramref name="target"/> (which must not exist); returns the bytes extracted and the time.</summary>
     public static async Task<(long Bytes, TimeSpan Took)> RunAsync(MariaDbServer donor, string target, string scratch, CancellationToken ct)
     {
         if (Directory.Exists(target))
@@ -18,10 +18,19 @@ public static class RawCopy
             throw new InvalidOperationException($"{target} already exists; the raw copy goes into a new directory");
         }
         Directory.CreateDirectory(target);
+        var took = await PipeAsync(donor, scratch, $"{Q(ExternalPrograms.Path("mbstream"))} -x -C {Q(target)}", ct);
+        return (MariaBackup.DirectorySize(target), took);
+    }
+
+    /// <summary>
+    /// `mariabackup --backup --stream=mbstream | <paramref name="downstream"/>` (a shell command line, quoted by the
+    /// caller), timed. dash has no pipefail: mariabackup's own "completed OK!" says whether its half succeeded.
+    /// </summary>
+    public static async Task<TimeSpan> PipeAsync(MariaDbServer donor, string scratch, string downstream, CancellationToken ct)
+    {
         Directory.CreateDirectory(scratch);
-        var pipe = $"{Q(ExternalPrograms.Path("mariabackup"))} --defaults-file={Q(donor.DefaultsFile)} --backup --stream=mbstream --target-dir={Q(scratch)} 2>{Q(Path.Combine(scratch, "mariabackup.log"))}"
-            + $" | {Q(ExternalPrograms.Path("mbstream"))} -x -C {Q(target)}";
-        // dash has no pipefail: mariabackup's own "completed OK!" says whether its half of the pipe succeeded.
+        var log = Path.Combine(scratch, "mariabackup.log");
+        var pipe = $"{Q(ExternalPrograms.Path("mariabackup"))} --defaults-file={Q(donor.DefaultsFile)} --backup --stream=mbstream --target-dir={Q(scratch)} 2>{Q(log)} | {downstream}";
         var psi = ExternalPrograms.StartInfo("sh", ["-c", pipe]);
         psi.RedirectStandardError = true;
         psi.WorkingDirectory = scratch;
@@ -38,13 +47,12 @@ public static class RawCopy
             throw;
         }
         clock.Stop();
-        var log = Path.Combine(scratch, "mariabackup.log");
         if (process.ExitCode != 0 || !File.Exists(log) || !File.ReadAllText(log).Contains("completed OK!", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException($"the raw copy failed (exit {process.ExitCode}): {await stderr}{(File.Exists(log) ? MariaBackup.LastLines(File.ReadAllText(log)) : "")}");
+            throw new InvalidOperationException($"the raw pipe failed (exit {process.ExitCode}): {await stderr}{(File.Exists(log) ? MariaBackup.LastLines(File.ReadAllText(log)) : "")}");
         }
-        return (MariaBackup.DirectorySize(target), clock.Elapsed);
+        return clock.Elapsed;
     }
 
-    private static string Q(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    public static string Q(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
