@@ -71,6 +71,8 @@ public sealed class BackupTests(ITestOutputHelper output)
             var (_, _, status) = await KeelProcess.RunAsync(Generous, ["status", "--home", home]);
             output.WriteLine(status);
             Assert.Contains("the last backup did not succeed", status, StringComparison.Ordinal);
+            var (_, _, history) = await KeelProcess.RunAsync(Generous, ["history", "--home", home]);
+            Assert.Contains("failed:", history, StringComparison.Ordinal);
         }
         finally
         {

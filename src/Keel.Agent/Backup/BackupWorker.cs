@@ -56,7 +56,7 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
             else if (view.Leader?.Name == Self && !view.Members.ContainsKey(request.Source))
             {
                 var why = $"dropped backup request {request.Id} because its source {request.Source} publishes no state (agent down or cut off)";
-                log.BackupFailed(Self, why);
+                await RecordAsync(why, view.Leader?.Name, ct);
                 await store.DropAsync(revision, new BackupOutcome(request.Id, request.Source, time.GetUtcNow(), false, why), ct);
             }
             return;
@@ -74,7 +74,7 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
             if (source is null)
             {
                 var why = $"missed the scheduled backup of {slot:yyyy-MM-dd HH:mm:ss} UTC ({schedule.Description}) because {reason}";
-                log.BackupFailed(Self, why);
+                await RecordAsync(why, view.Leader?.Name, ct);
                 await store.SkipSlotAsync(slot, last, new BackupOutcome(Id(slot, "none"), "-", now, false, why), ct);
                 return;
             }
@@ -91,7 +91,7 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
         if (config.Backup is not { } backup)
         {
             var why = $"refused backup {request.Id}: the agent of {Self} has no backup.repository configured";
-            log.BackupFailed(Self, why);
+            await RecordAsync(why, null, ct);
             await store.DropAsync(revision, new BackupOutcome(request.Id, Self, time.GetUtcNow(), false, why), ct);
             return;
         }
@@ -134,6 +134,10 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
                 var verification = await new BackupVerifier(repository, time, text => log.BackupDecision(Self, text))
                     .VerifyAsync(manifest.Id, Path.Combine(config.Member.RunDir, "verify"), ct);
                 passed = verification.Passed;
+                if (!passed)
+                {
+                    await RecordAsync($"backup {manifest.Id} failed verification: {verification.Detail}", null, ct);
+                }
                 sentence += verification.Passed ? "; verified: " + verification.Detail : "; VERIFY FAILED: " + verification.Detail;
                 log.BackupDecision(Self, verification.Passed ? $"verified backup {manifest.Id}: {verification.Detail}" : $"backup {manifest.Id} failed verification: {verification.Detail}");
             }
@@ -151,11 +155,26 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or Keel.Os.ProgramListException)
         {
             var why = $"backup {request.Id} failed: {ex.Message}";
-            log.BackupFailed(Self, why);
+            await RecordAsync(why, null, ct);
             outcome = new BackupOutcome(request.Id, Self, time.GetUtcNow(), false, why);
         }
         await store.FinishAsync(outcome, ct);
         await etcd.RevokeLeaseAsync(lease, ct);
+    }
+
+    /// <summary>A failed, missed or dropped backup: in the log, and in `keel history` beside the leadership changes.</summary>
+    private async Task RecordAsync(string why, string? leader, CancellationToken ct)
+    {
+        log.BackupFailed(Self, why);
+        try
+        {
+            leader ??= (await cluster.ReadAsync(ct)).Leader?.Name;
+            await cluster.AppendHistoryAsync(new HistoryEntry(time.GetUtcNow(), leader, leader ?? "-", why, ""), ct);
+        }
+        catch (EtcdException)
+        {
+            // backup/last still says it, and the log.
+        }
     }
 
     /// <summary>"backup-20261207-043000-m2": sortable by time, names the member; only letters, digits and '-'.</summary>
