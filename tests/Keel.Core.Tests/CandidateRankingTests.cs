@@ -38,5 +38,7 @@ public class CandidateRankingTests
         // A former primary whose server crashed and restarted gets no preference: a crash still fails over.
         var restarted = members.Select(m => m with { PrimaryServerIntact = false });
         Assert.Equal(["m3", "m1", "m2"], CandidateRanking.Rank(restarted, formerPrimary: "m2").Select(m => m.Name));
+        // ... even when its name (or priority) comes first: at equal data it goes last.
+        Assert.Equal(["m3", "m2", "m1"], CandidateRanking.Rank(restarted, formerPrimary: "m1").Select(m => m.Name));
     }
 }

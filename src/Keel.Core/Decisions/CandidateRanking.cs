@@ -8,9 +8,9 @@ namespace Keel.Core.Decisions;
 /// fail over and no longer replicate; then most received transactions first (an acknowledgement means "in a
 /// replica's relay log", so the most received holds every acknowledged commit), then the former primary whose server
 /// never went down (when it holds as much as anyone, keeping it is no failover at all: etcd can drop every lease at
-/// once, e.g. a paused etcd leader that resumes revokes them, etcd issue 15247; a former primary that crashed and came
-/// back gets no such preference, so a crash still fails over), then priority, then name so that every agent computes
-/// the same order.
+/// once, e.g. a paused etcd leader that resumes revokes them, etcd issue 15247), then any member but a former primary
+/// that crashed and came back (at equal data a crash fails over, to a server that did not just crash, whatever the
+/// names), then priority, then name so that every agent computes the same order.
 /// </summary>
 public static class CandidateRanking
 {
@@ -21,6 +21,7 @@ public static class CandidateRanking
         members.Where(IsEligible)
             .OrderByDescending(m => GtidPosition.Parse(m.ReceivedPosition).TransactionCount)
             .ThenByDescending(m => m.Name == formerPrimary && m.PrimaryServerIntact)
+            .ThenBy(m => m.Name == formerPrimary && !m.PrimaryServerIntact)
             .ThenByDescending(m => m.Tags.Priority)
             .ThenBy(m => m.Name, StringComparer.Ordinal)
             .ToList();
