@@ -93,7 +93,14 @@ public sealed class BackupVerifier(IBackupRepository repository, TimeProvider ti
             }
             finally
             {
-                zstd.StandardInput.Close();
+                try
+                {
+                    zstd.StandardInput.Close();
+                }
+                catch (IOException)
+                {
+                    // The same: closing flushes into a pipe zstd no longer reads.
+                }
             }
         }, ct);
         var buffer = new byte[1 << 20];
