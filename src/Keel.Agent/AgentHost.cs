@@ -49,6 +49,8 @@ public static class AgentHost
         // Backups run beside the HA loop, never inside it: a backup takes minutes, a tick milliseconds.
         using var backupStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var backups = new Backup.BackupWorker(config, etcd, store, new Backup.BackupStore(etcd, new KeyLayout(config.Cluster)), server, time, log).RunAsync(backupStop.Token);
+        await using var archiver = new Backup.Archive.BinlogArchiver(config, etcd, store, new Backup.Archive.ArchiveStore(etcd, new KeyLayout(config.Cluster)), time, log);
+        var archiving = archiver.RunAsync(backupStop.Token);
         try
         {
             await loop.RunAsync(ct);
@@ -57,6 +59,7 @@ public static class AgentHost
         {
             await backupStop.CancelAsync();
             await backups;
+            await archiving;
             log.Stopping(m.Name);
             await api.StopAsync(CancellationToken.None);
         }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Keel.Agent.Backup;
+using Keel.Agent.Backup.Archive;
+using Keel.Core.Backup.Archive;
 using Keel.Agent.Store;
 using Keel.Core.Backup;
 using Keel.Etcd;
@@ -55,6 +57,7 @@ internal static class BackupCommand
         });
         cmd.Subcommands.Add(List());
         cmd.Subcommands.Add(Verify());
+        cmd.Subcommands.Add(ArchiveCommand());
         return cmd;
     }
 
@@ -131,6 +134,48 @@ internal static class BackupCommand
             if (backups.Count == 0)
             {
                 Console.WriteLine("no finished backup yet (`keel backup` takes one)");
+            }
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command ArchiveCommand()
+    {
+        var home = CommonOptions.Home();
+        var repo = RepoOption();
+        var cmd = new Command("archive", "Show the binlog archive: its segments (one stream from one primary each), the history it holds, gaps and abandoned transactions") { home, repo };
+        cmd.SetAction(parse =>
+        {
+            if (Repository(parse, repo, home, "backup archive") is not { } repository)
+            {
+                return 2;
+            }
+            var archive = new BinlogArchive(repository.Location);
+            var files = archive.ReadAll();
+            var timeline = ArchiveTimeline.Build(files);
+            var table = new Table().Border(TableBorder.Rounded).Title($"Binlog archive in {Markup.Escape(archive.Root)}");
+            foreach (var h in new[] { "Segment", "Files", "Bytes", "Transactions", "First", "Last" })
+            {
+                table.AddColumn(h);
+            }
+            foreach (var segment in files.GroupBy(f => f.Segment))
+            {
+                var all = segment.SelectMany(f => f.Transactions).ToList();
+                table.AddRow(Markup.Escape(segment.Key), $"{segment.First().Name} .. {segment.Last().Name}", Mb(segment.Sum(f => f.Size)), all.Count.ToString(CultureInfo.InvariantCulture),
+                    all.Count > 0 ? $"{all[0].Gtid} {all[0].At:HH:mm:ss}" : "-", all.Count > 0 ? $"{all[^1].Gtid} {all[^1].At:HH:mm:ss}" : "-");
+            }
+            ConsoleOutput.Create().Write(table);
+            Console.WriteLine(timeline.Last is { } last
+                ? $"history: {timeline.Entries.Count} transactions after {(timeline.Base.IsEmpty ? "the empty position" : timeline.Base.ToString())}, newest {last.Gtid} at {last.Transaction.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"
+                : "history: no transaction archived yet");
+            foreach (var gap in timeline.Gaps)
+            {
+                Console.WriteLine($"gap: {gap}");
+            }
+            if (timeline.Abandoned.Count > 0)
+            {
+                Console.WriteLine($"abandoned (written by a failed primary, never acknowledged, not in the new primary's history): {string.Join(", ", timeline.Abandoned)}");
             }
             return 0;
         });

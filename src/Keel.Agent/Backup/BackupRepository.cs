@@ -121,4 +121,5 @@ public sealed class DirectoryBackupRepository(string root) : IBackupRepository
 [JsonSerializable(typeof(BackupOutcome))]
 [JsonSerializable(typeof(BackupProgress))]
 [JsonSerializable(typeof(IReadOnlyList<BackupManifest>))]
+[JsonSerializable(typeof(Keel.Core.Backup.Archive.ArchiveStatus))]
 public sealed partial class BackupJson : JsonSerializerContext;

@@ -32,7 +32,11 @@ public sealed record AgentConfig(
 }
 
 /// <summary>The `backup` section: repository directory, schedule (null: only on request), retention, verify after taking.</summary>
-public sealed record BackupConfig(string Repository, Keel.Core.Backup.IBackupSchedule? Schedule, Keel.Core.Backup.RetentionPolicy Retention, bool Verify);
+public sealed record BackupConfig(string Repository, Keel.Core.Backup.IBackupSchedule? Schedule, Keel.Core.Backup.RetentionPolicy Retention, bool Verify)
+{
+    /// <summary>One agent of the cluster streams the primary's binlogs into the repository (point-in-time restore).</summary>
+    public bool ArchiveBinlogs { get; init; } = true;
+}
 
 public sealed record MemberConfig(
     string Name,

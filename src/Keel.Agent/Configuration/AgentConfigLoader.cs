@@ -191,7 +191,8 @@ public static class AgentConfigLoader
 
     /// <summary>
     /// backup.repository (absolute path), backup.schedule (a duration such as 6h, or a cron expression such as
-    /// "0 3 * * *"), backup.retention.count / .max_age_days, backup.verify (restore and check each backup taken).
+    /// "0 3 * * *"), backup.retention.count / .max_age_days, backup.verify (restore and check each backup taken), backup.archive_binlogs
+    /// (default true: one agent streams the primary's binlogs into the repository, for point-in-time restore).
     /// </summary>
     private static BackupConfig? ReadBackup(YamlFields? f)
     {
@@ -228,8 +229,9 @@ public static class AgentConfigLoader
             retention = new(count > 0 ? count : null, days > 0 ? TimeSpan.FromDays(days) : null);
         }
         var verify = f.Bool("verify", false);
+        var archive = f.Bool("archive_binlogs", true);
         f.RejectUnknown();
-        return new BackupConfig(repository, schedule, retention, verify);
+        return new BackupConfig(repository, schedule, retention, verify) { ArchiveBinlogs = archive };
     }
 
     private static HaproxyConfig? ReadHaproxy(YamlFields? f)

@@ -59,6 +59,12 @@ internal static partial class Log
     [LoggerMessage(801, LogLevel.Warning, "{Member}: {Sentence}")]
     public static partial void BackupFailed(this ILogger logger, string member, string sentence);
 
+    [LoggerMessage(810, LogLevel.Information, "{Member}: {Sentence}")]
+    public static partial void ArchiveDecision(this ILogger logger, string member, string sentence);
+
+    [LoggerMessage(811, LogLevel.Warning, "{Member}: {Sentence}")]
+    public static partial void ArchiveProblem(this ILogger logger, string member, string sentence);
+
     [LoggerMessage(600, LogLevel.Information, "{Member}: watchdog started (pid {Pid}); it reads the agent's promise in {Path}")]
     public static partial void WatchdogStarted(this ILogger logger, string member, int pid, string path);
 

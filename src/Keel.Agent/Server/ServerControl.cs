@@ -66,8 +66,12 @@ public sealed class ServerControl
         {
             "SET SESSION sql_log_bin = 0",
             $"CREATE USER IF NOT EXISTS {Account(r.User)} IDENTIFIED BY {MySqlText.Quote(r.Password)}",
+            // Keel's own accounts take the configured password even when they exist already: a datadir restored from
+            // another cluster's backup brings that cluster's passwords along.
+            $"ALTER USER {Account(r.User)} IDENTIFIED BY {MySqlText.Quote(r.Password)}",
             $"GRANT REPLICATION SLAVE, SLAVE MONITOR ON *.* TO {Account(r.User)}",
             $"CREATE USER IF NOT EXISTS {Account(a.User)} IDENTIFIED BY {MySqlText.Quote(a.Password)}",
+            $"ALTER USER {Account(a.User)} IDENTIFIED BY {MySqlText.Quote(a.Password)}",
             $"GRANT ALL PRIVILEGES ON *.* TO {Account(a.User)} WITH GRANT OPTION",
         };
         if (_users.Application is { } app)

@@ -33,6 +33,7 @@ public sealed class ClusterStore
         var reinit = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var purgeOld = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         Keel.Core.Backup.BackupOutcome? lastBackup = null;
+        Keel.Core.Backup.Archive.ArchiveStatus? archive = null;
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
         {
@@ -60,6 +61,17 @@ public sealed class ClusterStore
                     purgeOld.Add(kv.Key[Keys.ReinitPrefix.Length..]);
                 }
             }
+            else if (kv.Key == Keys.ArchiveStatus)
+            {
+                try
+                {
+                    archive = System.Text.Json.JsonSerializer.Deserialize(kv.Value, Backup.BackupJson.Default.ArchiveStatus);
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    // The same: no archive line.
+                }
+            }
             else if (kv.Key == Keys.BackupLast)
             {
                 try
@@ -84,7 +96,7 @@ public sealed class ClusterStore
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup);
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup, archive);
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>

@@ -19,6 +19,8 @@ public sealed record KeyLayout(string Cluster)
     public string BackupProgress => Prefix + "backup/progress";
     public string BackupLast => Prefix + "backup/last";
     public string BackupSlot => Prefix + "backup/slot";
+    public string ArchiveLock => Prefix + "archive/lock";
+    public string ArchiveStatus => Prefix + "archive/status";
     public string HistoryPrefix => Prefix + "history/";
     public string History(long revision) => HistoryPrefix + revision.ToString("D20", System.Globalization.CultureInfo.InvariantCulture);
 }

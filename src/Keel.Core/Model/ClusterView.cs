@@ -22,7 +22,8 @@ public sealed record ClusterView(
     long Revision = 0,
     ImmutableSortedSet<string>? ReinitRequested = null,
     ImmutableSortedSet<string>? PurgeOldRequested = null,
-    Keel.Core.Backup.BackupOutcome? LastBackup = null)
+    Keel.Core.Backup.BackupOutcome? LastBackup = null,
+    Keel.Core.Backup.Archive.ArchiveStatus? Archive = null)
 {
     /// <summary>Whether the operator's reinit request for <paramref name="name"/> also asks to purge its old datadirs (`--purge-old`).</summary>
     public bool PurgeOldRequestedFor(string name) => PurgeOldRequested?.Contains(name) == true;

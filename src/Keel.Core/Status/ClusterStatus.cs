@@ -82,6 +82,18 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
         {
             warnings.Add($"the last backup did not succeed ({failed.At:yyyy-MM-dd HH:mm:ss} UTC): {failed.Message}");
         }
+        if (view.Archive is { } archive)
+        {
+            notes.Add(archive.Describe());
+            if (archive.Problem is { } trouble)
+            {
+                warnings.Add($"the binlog archiver on {archive.Member} has a problem: {trouble}");
+            }
+            else if (archive.SecondsBehind > Backup.Archive.ArchiveStatus.WarnBehind.TotalSeconds)
+            {
+                warnings.Add($"the binlog archive is {archive.SecondsBehind:0} s behind the primary: a restore to now would miss that much");
+            }
+        }
         if (leader is not null && view.Members.TryGetValue(leader, out var p) && p.SemiSync == false)
         {
             warnings.Add($"semi-sync is not active on the primary {leader}: commits are waiting for a replica acknowledgement");
