@@ -66,7 +66,7 @@ public sealed class PlaygroundRunner
     public Task<PlaygroundSpec> UpAsync(int? basePort, TimeSpan timeout, CancellationToken ct) =>
         UpAsync(LoadOrCreateSpec(basePort), timeout, ct);
 
-    public async Task<PlaygroundSpec> UpAsync(PlaygroundSpec spec, TimeSpan timeout, CancellationToken ct)
+    public async Task<PlaygroundSpec> UpAsync(PlaygroundSpec spec, TimeSpan timeout, CancellationToken ct, bool waitHealthy = true)
     {
         var started = Stopwatch.StartNew();
         CheckPorts(spec);
@@ -114,8 +114,11 @@ public sealed class PlaygroundRunner
 
         await File.WriteAllTextAsync(_layout.ClientCnf, ConfigFiles.ClientCnf(spec), ct);
         // Member keys written before a `keel down` come back with etcd; only states published since now count.
-        await WaitHealthyAsync(spec, timeout, ct, since: DateTimeOffset.UtcNow - started.Elapsed);
-        await _out.WriteLineAsync($"the cluster is ready ({started.Elapsed.TotalSeconds:0.0} s)");
+        if (waitHealthy)
+        {
+            await WaitHealthyAsync(spec, timeout, ct, since: DateTimeOffset.UtcNow - started.Elapsed);
+            await _out.WriteLineAsync($"the cluster is ready ({started.Elapsed.TotalSeconds:0.0} s)");
+        }
         return spec;
     }
 

@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using Keel.Core.Backup;
 using Keel.MySql;
 using Keel.MySql.Server;
@@ -27,7 +26,7 @@ public sealed class BackupVerifier(IBackupRepository repository, TimeProvider ti
         {
             Directory.CreateDirectory(data);
             progress($"restoring {id} ({manifest.StoredBytes / 1e6:0.0} MB stored) into {scratch}");
-            var failure = await RestoreAsync(manifest, data, ct);
+            var failure = await BackupExtraction.ExtractAsync(repository, manifest, data, null, ct);
             if (failure is not null)
             {
                 return Record(manifest, false, failure);
@@ -69,82 +68,6 @@ public sealed class BackupVerifier(IBackupRepository repository, TimeProvider ti
         var verification = new BackupVerification(time.GetUtcNow(), passed, detail);
         repository.SaveManifest(manifest with { Verification = verification });
         return verification;
-    }
-
-    /// <summary>File → zstd -d → checksum → mbstream -x; null when all went through and the checksum matches, else why not.</summary>
-    private async Task<string?> RestoreAsync(BackupManifest manifest, string data, CancellationToken ct)
-    {
-        using var zstd = BackupTaker.Start("zstd", ["-d", "-q", "-c"]);
-        var zstdErrors = zstd.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var extract = MariaBackup.StartExtract(data);
-        var extractErrors = extract.StandardError.ReadToEndAsync(CancellationToken.None);
-        var hash = new XxHash128();
-        long bytes = 0;
-        var feed = Task.Run(async () =>
-        {
-            try
-            {
-                await using var file = repository.Open(manifest.Id);
-                await file.CopyToAsync(zstd.StandardInput.BaseStream, 1 << 20, ct);
-            }
-            catch (IOException)
-            {
-                // zstd stopped reading (it found the file damaged): its exit code says so.
-            }
-            finally
-            {
-                try
-                {
-                    zstd.StandardInput.Close();
-                }
-                catch (IOException)
-                {
-                    // The same: closing flushes into a pipe zstd no longer reads.
-                }
-            }
-        }, ct);
-        var buffer = new byte[1 << 20];
-        var extractBroken = false;
-        int n;
-        while ((n = await zstd.StandardOutput.BaseStream.ReadAsync(buffer, ct)) > 0)
-        {
-            hash.Append(buffer.AsSpan(0, n));
-            bytes += n;
-            if (extractBroken)
-            {
-                continue; // drained and hashed all the same: the checksum says whether the stored file is to blame
-            }
-            try
-            {
-                await extract.StandardInput.BaseStream.WriteAsync(buffer.AsMemory(0, n), ct);
-            }
-            catch (IOException)
-            {
-                // mbstream gave up on what it was fed (damaged data decompresses to garbage before zstd notices).
-                extractBroken = true;
-            }
-        }
-        try
-        {
-            extract.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            extractBroken = true;
-        }
-        await feed;
-        await zstd.WaitForExitAsync(ct);
-        await extract.WaitForExitAsync(ct);
-        if (zstd.ExitCode != 0)
-        {
-            return $"the stored file is damaged: zstd could not decompress it ({(await zstdErrors).Trim()})";
-        }
-        var checksum = Convert.ToHexStringLower(hash.GetCurrentHash());
-        if (checksum != manifest.Checksum || bytes != manifest.StreamBytes)
-        {
-            return $"the stored file is damaged: its content does not match the manifest (checksum {checksum}, {bytes} bytes; the manifest says {manifest.Checksum}, {manifest.StreamBytes} bytes)";
-        }
-        return extract.ExitCode != 0 || extractBroken ? $"mbstream -x failed (exit {extract.ExitCode}): {MariaBackup.LastLines(await extractErrors)}" : null;
     }
 
     private static async Task<(int Tables, List<string> Problems)> CheckTablesAsync(MariaDbServer server, CancellationToken ct)

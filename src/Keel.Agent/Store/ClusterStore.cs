@@ -127,6 +127,21 @@ public sealed class ClusterStore
     }
 
     /// <summary>
+    /// Marks a new cluster as initialized from a restored datadir on <paramref name="member"/> (`keel restore`): an
+    /// operator's explicit choice, since an agent never bootstraps a cluster from a server that holds data by itself.
+    /// No leader key: the usual election makes that member lead. False when the cluster was initialized already.
+    /// </summary>
+    public async Task<bool> InitializeFromRestoreAsync(string member, string what, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest([Compare.Absent(Keys.Initialize)], [new PutOp(Keys.Initialize, member)], []), ct);
+        if (result.Succeeded)
+        {
+            await AppendHistoryAsync(new HistoryEntry(now, null, member, $"initialized the cluster from a restore: {what}", ""), ct);
+        }
+        return result.Succeeded;
+    }
+
+    /// <summary>
     /// Re-creates only the initialize key, when etcd came back without the cluster its members remember; false when
     /// it exists already. No leader key: the usual election decides who leads.
     /// </summary>

@@ -93,9 +93,12 @@ public sealed class MariaDbServer
     /// as root over the socket. Used only before replication starts again after a restart (MariaDB discards the relay
     /// log then); throws <see cref="MariaDbStartException"/> with the tools' output when either fails.
     /// </summary>
-    public async Task ReplayRelayLogAsync(string file, long start, long? stop, CancellationToken ct)
+    public Task ReplayRelayLogAsync(string file, long start, long? stop, CancellationToken ct) =>
+        ApplyBinlogAsync(Path.Combine(_dataDir, Path.GetFileName(file)), start, stop, ct);
+
+    /// <summary>Applies one byte range of any binlog file (an archived one, for a point-in-time restore) the same way.</summary>
+    public async Task ApplyBinlogAsync(string path, long start, long? stop, CancellationToken ct)
     {
-        var path = Path.Combine(_dataDir, Path.GetFileName(file));
         var script = await DecodeBinlogAsync(path, start, stop, ct);
         var (applyExit, output) = await ToolRunner.RunAsync("mariadb", [DefaultsFileArgument], _dataDir, ct, input: script);
         if (applyExit != 0)
