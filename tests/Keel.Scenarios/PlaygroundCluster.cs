@@ -71,7 +71,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
     }
 
     /// <summary>A base port whose 40 following ports are all free right now.</summary>
-    private static int FreePortBase()
+    internal static int FreePortBase()
     {
         var random = new Random();
         for (var attempt = 0; attempt < 200; attempt++)
