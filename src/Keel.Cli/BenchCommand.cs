@@ -77,6 +77,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Soak());
         bench.Subcommands.Add(BenchCloneCommand.Create());
         bench.Subcommands.Add(BenchBackupCommand.Create());
+        bench.Subcommands.Add(BenchRestoreCommand.Create());
         return bench;
     }
 

@@ -73,6 +73,13 @@ public class HaDeciderTests
         new("a member with no data refuses to start empty into a cluster with data when nobody can serve",
             Snapshot(LocalServer.Stopped(), Cluster(null, Member("m2", LocalServer.Stopped()))) with { LocalDataMissing = true },
             typeof(HaAction.None), "refusing to start empty"),
+        new("a member with no data restores the newest verified backup when nobody can serve and one exists",
+            Snapshot(LocalServer.Stopped(), Cluster(null, Member("m2", LocalServer.Stopped()))) with { LocalDataMissing = true, HasVerifiedBackup = true },
+            typeof(HaAction.RestoreBackup), "restoring the newest verified backup because no member can serve a copy"),
+        new("a member with no data clones from a member even when a verified backup exists",
+            Snapshot(LocalServer.Stopped(), Cluster("m2", Member("m2", Primary("0-2-30")), Member("m3", Replica("m2", applied: "0-2-30")) with { Following = "m2" }))
+                with { LocalDataMissing = true, HasVerifiedBackup = true },
+            typeof(HaAction.CloneFrom), "cloning from m3"),
         new("a member with no data waits while etcd is unreachable",
             Snapshot(LocalServer.Stopped(), null) with { LocalDataMissing = true },
             typeof(HaAction.None), "etcd is unreachable"),

@@ -85,7 +85,7 @@ public sealed class BackupTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// backup.schedule every 10 s with retention 2 and verify on: backups come by themselves, each slot once whichever
+    /// backup.schedule every 10 s with retention 2 and verify on, and a switchover mid-schedule: backups come by themselves, each slot once whichever
     /// agent leads, each verified, and the repository keeps the newest two.
     /// </summary>
     [Fact]
@@ -93,9 +93,22 @@ public sealed class BackupTests(ITestOutputHelper output)
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s", backupSchedule: "10s", backupRetentionCount: 2, backupVerify: true);
         var repository = new DirectoryBackupRepository(cluster.Layout.Backups);
+        const string Scheduled = "for scheduled backup";
+        await PlaygroundCluster.EventuallyAsync(() =>
+            Task.FromResult(cluster.Spec.Members.Any(m => cluster.AgentLog(m.Name).Contains(Scheduled, StringComparison.Ordinal)) ? "ok" : null),
+            TimeSpan.FromMinutes(2), "a first scheduled backup");
+
+        // The leader changes mid-schedule: the new primary's agent goes on scheduling, and no slot runs twice.
+        var first = (await cluster.ViewAsync()).Leader!.Name;
+        var (code, err, moved) = await KeelProcess.RunAsync(Generous, ["switchover", "--home", cluster.Layout.Home, "--wait", "60"]);
+        output.WriteLine(moved);
+        Assert.True(code == 0, err + moved);
+        var second = await cluster.WaitForNewPrimaryAsync(first);
+        var before = cluster.AgentLog(second).Split(Scheduled).Length;
         var removedSome = await PlaygroundCluster.EventuallyAsync(() =>
-            Task.FromResult(cluster.Spec.Members.Any(m => cluster.AgentLog(m.Name).Contains("removed 1 old backup(s)", StringComparison.Ordinal)) ? "ok" : null),
-            TimeSpan.FromMinutes(4), "a third scheduled backup and retention removing the oldest");
+            Task.FromResult(cluster.Spec.Members.Any(m => cluster.AgentLog(m.Name).Contains("removed 1 old backup(s)", StringComparison.Ordinal))
+                && cluster.AgentLog(second).Split(Scheduled).Length > before ? "ok" : null),
+            TimeSpan.FromMinutes(4), $"scheduled backups asked for by the new primary {second}, and retention removing the oldest");
         Assert.Equal("ok", removedSome);
 
         var logs = string.Join('\n', cluster.Spec.Members.Select(m => cluster.AgentLog(m.Name)));

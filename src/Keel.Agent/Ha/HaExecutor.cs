@@ -59,6 +59,8 @@ public sealed class HaExecutor
                 return $"the local server is running (pid {pid})" + (recovered is null ? "" : $"; {recovered}") + (receipt is null ? "" : $"; {receipt}");
             case HaAction.CloneFrom c:
                 return await CloneAsync(c, ct);
+            case HaAction.RestoreBackup:
+                return await RestoreBackupAsync(ct);
             case HaAction.SetDataAside aside:
                 var moved = await _server.SetDataAsideAsync(now, ct);
                 var purged = aside.PurgeOld ? OldCopies.Tidy(keep: null, purge: true, justMoved: moved) : null;
@@ -215,6 +217,28 @@ public sealed class HaExecutor
     }
 
     /// <summary>Copies the donor into the empty datadir, starts the server read-only at the copy's GTID position.</summary>
+    /// <summary>The newest verified backup into the empty datadir (an existing one moved aside first, never deleted).</summary>
+    private async Task<string> RestoreBackupAsync(CancellationToken ct)
+    {
+        var config = _config.Backup ?? throw new InvalidOperationException("this agent has no backup.repository to restore from");
+        var repository = new Backup.DirectoryBackupRepository(config.Repository);
+        var backup = repository.List().LastOrDefault(m => m.Verification?.Passed == true)
+            ?? throw new InvalidOperationException($"there is no verified backup in {config.Repository}");
+        var dir = Path.TrimEndingDirectorySeparator(_server.Server.DataDir);
+        string? aside = null;
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+        {
+            aside = Keel.Core.Clone.OldCopies.AsidePath(dir, ".before-restore-", _time.GetUtcNow());
+            Directory.Move(dir, aside);
+        }
+        var plan = new Keel.Core.Backup.Archive.RestorePlan(backup, [], Keel.Core.Gtid.GtidPosition.Parse(backup.GtidPosition), null);
+        var restorer = new Backup.BackupRestorer(repository, new Backup.Archive.BinlogArchive(config.Repository), _time, text => _log.CloneProgress(Self, text));
+        var position = await restorer.RestoreAsync(plan, dir, ct);
+        var (pid, _, _) = await _server.StartAsync(TimeSpan.FromSeconds(120), wasPrimary: false, _time.GetUtcNow(), ct);
+        return $"restored backup {backup.Id} (verified {backup.Verification!.At:yyyy-MM-dd HH:mm} UTC); the server runs read-only (pid {pid}) at {position} and catches up from the primary by replication"
+            + (aside is null ? "" : $"; the old datadir was kept at {aside}");
+    }
+
     private async Task<string> CloneAsync(HaAction.CloneFrom c, CancellationToken ct)
     {
         if (_clone is null)

@@ -171,7 +171,9 @@ public sealed class HaLoop : IAsyncDisposable
         }
         var lease = _session is { } sess ? new LeaseView(sess.LeaseId, sess.ExpiresNoEarlierThan, sess.IsLost) : null;
         var snapshot = new HaSnapshot(_config.Identity, local, cluster, lease, _config.Timing, _lastRole, _unknownSince, _memory, _noReplicaSince, _heldForReplicas,
-            LocalDataMissing: local.Status == ServerStatus.Stopped && !_server.IsInitialized, AutoReinit: _config.AutoReinit);
+            LocalDataMissing: local.Status == ServerStatus.Stopped && !_server.IsInitialized, AutoReinit: _config.AutoReinit,
+            HasVerifiedBackup: local.Status == ServerStatus.Stopped && !_server.IsInitialized && _config.Backup is { } backup
+                && new Backup.DirectoryBackupRepository(backup.Repository).List().Any(m => m.Verification?.Passed == true));
         var decision = HaDecider.Decide(snapshot, now);
 
         var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now, _lastReceived);

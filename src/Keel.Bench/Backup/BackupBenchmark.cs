@@ -47,7 +47,7 @@ public sealed class BackupBenchmark(PlaygroundBenchCluster cluster, double sizeG
         for (var i = 1; i <= repetitions; i++)
         {
             progress($"Keel backup {i}/{repetitions} from {source}");
-            keel.Add(await BackupAsync(store, repository, source, ct));
+            keel.Add(await TakeAsync(store, repository, source, "keel bench backup", ct));
             progress(string.Create(CultureInfo.InvariantCulture, $"Keel backup {i}: {keel[^1].StreamBytes / 1e6:0} MB read, {keel[^1].StoredBytes / 1e6:0} MB stored in {keel[^1].Duration.TotalSeconds:0.0} s"));
         }
 
@@ -56,7 +56,7 @@ public sealed class BackupBenchmark(PlaygroundBenchCluster cluster, double sizeG
         progress($"primary TPS through the read-write endpoint: sysbench oltp_read_write, {Threads} threads, phases of {phase.TotalSeconds:0} s, without and while {source} is backed up");
         var (without, during) = await BenchDataset.AlternatingTpsAsync(Load, async load =>
         {
-            var taking = BackupAsync(store, repository, source, ct);
+            var taking = TakeAsync(store, repository, source, "keel bench backup", ct);
             await Eventually.UntilAsync(async () => await store.ProgressAsync(ct) is not null || taking.IsCompleted ? "ok" : null, BackupWait, "the backup to start", TimeSpan.FromMilliseconds(100));
             var figures = await load();
             await taking;
@@ -79,10 +79,11 @@ public sealed class BackupBenchmark(PlaygroundBenchCluster cluster, double sizeG
         return (took.TotalSeconds, stored);
     }
 
-    private async Task<BackupManifest> BackupAsync(BackupStore store, DirectoryBackupRepository repository, string source, CancellationToken ct)
+    /// <summary>One backup through Keel (the request in etcd, taken by the source's agent), waited for.</summary>
+    public static async Task<BackupManifest> TakeAsync(BackupStore store, DirectoryBackupRepository repository, string source, string by, CancellationToken ct)
     {
         var id = BackupWorker.Id(DateTimeOffset.UtcNow, source);
-        if (!await store.RequestAsync(new BackupRequest(id, source, DateTimeOffset.UtcNow, "keel bench backup"), ct))
+        if (!await store.RequestAsync(new BackupRequest(id, source, DateTimeOffset.UtcNow, by), ct))
         {
             throw new InvalidOperationException("a backup is already requested or running; wait for it and run the benchmark again");
         }

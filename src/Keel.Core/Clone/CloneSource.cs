@@ -33,7 +33,7 @@ public static class CloneSource
     /// <param name="self">The member that needs data (never its own donor).</param>
     /// <param name="cluster">The store's view; null when etcd is unreachable (then nothing is decided).</param>
     /// <param name="busyDonors">Members already serving a clone now (each counts once per clone).</param>
-    /// <param name="hasVerifiedBackup">A verified backup exists (the backup issue); until then always false.</param>
+    /// <param name="hasVerifiedBackup">A verified backup exists in the member's backup repository.</param>
     public static CloneChoice Choose(string self, ClusterView? cluster, IReadOnlyDictionary<string, int> busyDonors, bool hasVerifiedBackup)
     {
         if (cluster is null)

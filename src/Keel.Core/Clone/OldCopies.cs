@@ -15,7 +15,7 @@ public static class OldCopies
     private const string TimeFormat = "yyyyMMdd-HHmmss";
 
     /// <summary>The suffixes Keel gives a datadir it moves aside, each followed by the time in UTC.</summary>
-    public static readonly IReadOnlyList<string> Suffixes = [".reinit-", ".before-clone-"];
+    public static readonly IReadOnlyList<string> Suffixes = [".reinit-", ".before-clone-", ".before-restore-"];
 
     /// <summary>The name a datadir moved aside at <paramref name="now"/> gets, for a re-clone (<c>.reinit-</c>) or a clone.</summary>
     public static string AsidePath(string dataDir, string suffix, DateTimeOffset now) =>

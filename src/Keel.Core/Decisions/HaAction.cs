@@ -16,6 +16,14 @@ public abstract record HaAction
     public sealed record CloneFrom(string Donor, string DonorApiUrl, bool Throttled) : HaAction;
 
     /// <summary>
+    /// Fill the empty local datadir from the newest verified backup (no member can serve a copy), and start the server
+    /// read-only at the backup's position: it catches up by replication once a primary exists. The backup alone, not
+    /// the binlog archive: the archive's tail may hold transactions no replica acknowledged, and a member seeded with
+    /// them could outrank the members that come back.
+    /// </summary>
+    public sealed record RestoreBackup : HaAction;
+
+    /// <summary>
     /// Stop the local server and move its datadir aside (kept, never deleted), so that the next tick clones it afresh;
     /// deletes this member's reinit request when <paramref name="FromRequest"/>. <paramref name="PurgeOld"/>: the operator
     /// also asked to remove the datadirs earlier re-clones moved aside (the one moved aside now is kept).

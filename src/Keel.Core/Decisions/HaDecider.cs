@@ -286,12 +286,13 @@ public static class HaDecider
     /// </summary>
     private static Decision DecideEmptyDataDir(HaSnapshot s)
     {
-        var choice = Clone.CloneSource.Choose(s.Self.Name, s.Cluster, new Dictionary<string, int>(), hasVerifiedBackup: false);
+        var choice = Clone.CloneSource.Choose(s.Self.Name, s.Cluster, new Dictionary<string, int>(), s.HasVerifiedBackup);
         return choice.Kind switch
         {
             Clone.CloneSourceKind.Member => new Decision(new HaAction.CloneFrom(choice.Donor!.Name, choice.Donor.ApiUrl, choice.Throttled),
                 $"the local datadir holds no data; {choice.Reason}"),
             Clone.CloneSourceKind.Empty => new Decision(new HaAction.StartServer(), $"started the local server read-only: {choice.Reason}"),
+            Clone.CloneSourceKind.Backup => new Decision(new HaAction.RestoreBackup(), $"the local datadir holds no data; {choice.Reason}"),
             _ => Decision.Nothing($"the local datadir holds no data; {choice.Reason}"),
         };
     }

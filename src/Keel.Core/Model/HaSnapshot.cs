@@ -25,4 +25,5 @@ public sealed record HaSnapshot(
     DateTimeOffset? NoReplicaSince = null,
     bool HeldForReplicas = false,
     bool LocalDataMissing = false,
-    bool AutoReinit = true);
+    bool AutoReinit = true,
+    bool HasVerifiedBackup = false);
