@@ -100,6 +100,16 @@ public class RestorePlannerTests
     }
 
     [Fact]
+    public void A_long_run_of_transactions_is_cut_into_ranges_of_at_most_the_cap()
+    {
+        var many = Enumerable.Range(1, RestorePlanner.MaxTransactionsPerRange + 5).Select(i => $"0-1-{i}").ToArray();
+        var archive = ArchiveTimeline.Build([File("s1", "mysql-bin.000001", "", many)]);
+        var (plan, _) = RestorePlanner.Plan([Backup("b0", "", 0)], archive, null, new RestoreTarget.Latest());
+        Assert.Equal([RestorePlanner.MaxTransactionsPerRange, 5], plan!.Ranges.Select(r => r.Transactions.Count));
+        Assert.Equal(plan.Ranges[0].End, plan.Ranges[1].Start);
+    }
+
+    [Fact]
     public void A_backup_that_failed_verification_is_never_chosen_and_no_backup_is_a_refusal()
     {
         var (plan, _) = RestorePlanner.Plan([Backups[0], Backup("b2", "0-1-5", 5, verified: false)], Archive, null, new RestoreTarget.Latest());

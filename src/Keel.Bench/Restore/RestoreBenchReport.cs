@@ -40,7 +40,10 @@ public sealed record RestoreBenchReport(
         b.AppendLine(c, $"| acknowledged writes the restore lacks | {MissingAcknowledgedWrites:N0} |");
         b.AppendLine(c, $"| recovery point: seconds of acknowledged writes lost (goal < {RecoveryPointGoalSeconds:0} s) | {RecoveryPointSeconds:0.000} ({(RecoveryPointSeconds < RecoveryPointGoalSeconds ? "met" : "not met")}) |");
         b.AppendLine();
-        b.AppendLine(c, $"The last write was acknowledged {LastAckBeforeDestroySeconds * 1000:0} ms before the kill. The restored datadir is kept in {RestoredDatadir}; the playground was destroyed on purpose (`keel up` with its home starts it again).");
+        var lastAck = LastAckBeforeDestroySeconds >= 0
+            ? $"{LastAckBeforeDestroySeconds * 1000:0} ms before the kills began"
+            : $"{-LastAckBeforeDestroySeconds * 1000:0} ms after the kills began (killing every process takes a few ms)";
+        b.AppendLine(c, $"The last write was acknowledged {lastAck}. The restored datadir is kept in {RestoredDatadir}; the playground was destroyed on purpose (`keel up` with its home starts it again).");
         return b.ToString();
     }
 

@@ -111,7 +111,13 @@ public static class RestorePlanner
         _ => true,
     };
 
-    /// <summary>Consecutive transactions of one file make one range (one mariadb-binlog run).</summary>
+    /// <summary>
+    /// At most this many transactions per range: each range is one mariadb-binlog run whose output is held in memory,
+    /// and the restore reports progress after each.
+    /// </summary>
+    public const int MaxTransactionsPerRange = 10_000;
+
+    /// <summary>Consecutive transactions of one file make one range (one mariadb-binlog run), up to the cap.</summary>
     private static List<ReplayRange> Ranges(List<TimelineEntry> replay)
     {
         var ranges = new List<ReplayRange>();
@@ -119,7 +125,7 @@ public static class RestorePlanner
         while (i < replay.Count)
         {
             var j = i;
-            while (j + 1 < replay.Count && replay[j + 1].File == replay[i].File && replay[j + 1].Index == replay[j].Index + 1)
+            while (j + 1 < replay.Count && replay[j + 1].File == replay[i].File && replay[j + 1].Index == replay[j].Index + 1 && j + 1 - i < MaxTransactionsPerRange)
             {
                 j++;
             }
