@@ -124,15 +124,8 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
     /// <summary>The rows of a restored datadir, read by a throwaway server on it (no network).</summary>
     private static async Task<List<long>> IdsInDatadirAsync(string data)
     {
-        var run = Path.Combine(Path.GetTempPath(), $"kt-{Guid.NewGuid():N}"[..15]);
-        var server = new MariaDbServer(new MariaDbServerOptions
-        {
-            DataDir = data,
-            RunDir = run,
-            Port = 3306,
-            ServerId = 99,
-            ExtraSettings = new Dictionary<string, string> { ["skip-networking"] = "", ["rpl_semi_sync_master_enabled"] = "OFF" },
-        });
+        var run = Keel.Agent.Backup.ThrowawayServer.NewRunDir("kt");
+        var server = Keel.Agent.Backup.ThrowawayServer.On(data, run, 99);
         try
         {
             await server.StartAsync([], TimeSpan.FromMinutes(2), CancellationToken.None);

@@ -64,30 +64,16 @@ public sealed class BackupRestorer(IBackupRepository repository, BinlogArchive a
             progress($"an earlier restore into {target} was interrupted; its partial copy is kept in {aside}");
         }
         Directory.CreateDirectory(work);
-        var run = Path.Combine(Path.GetTempPath(), $"kr-{Guid.NewGuid():N}"[..15]);
+        var run = ThrowawayServer.NewRunDir("kr");
         MariaDbServer? server = null;
         try
         {
             await ExtractAsync(plan, work, ct);
             progress("preparing the copy (mariabackup --prepare)");
             await MariaBackup.PrepareAsync(work, ct);
-            server = new MariaDbServer(new MariaDbServerOptions
-            {
-                DataDir = work,
-                RunDir = run,
-                Port = 3306,
-                ServerId = 4_000_001,
-                // No network, and no semi-sync wait: nobody could acknowledge the replayed commits. No flush per commit
-                // either: a restore that stops midway is thrown away (the copy is renamed into place only after a clean
-                // shutdown, which flushes everything), so per-transaction durability would only slow the replay down.
-                ExtraSettings = new Dictionary<string, string>
-                {
-                    ["skip-networking"] = "",
-                    ["rpl_semi_sync_master_enabled"] = "OFF",
-                    ["sync_binlog"] = "0",
-                    ["innodb_flush_log_at_trx_commit"] = "2",
-                },
-            });
+            // No flush per commit: a restore that stops midway is thrown away (the copy is renamed into place only after a
+            // clean shutdown, which flushes everything), so per-transaction durability would only slow the replay down.
+            server = ThrowawayServer.On(work, run, 4_000_001, new Dictionary<string, string> { ["sync_binlog"] = "0", ["innodb_flush_log_at_trx_commit"] = "2" });
             await server.RollBackPreparedTransactionsAsync(StartTimeout, ct);
             await server.StartAsync([], StartTimeout, ct);
             var end = await ReplayAsync(server, plan, ct);

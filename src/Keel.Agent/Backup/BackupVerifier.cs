@@ -20,7 +20,7 @@ public sealed class BackupVerifier(IBackupRepository repository, TimeProvider ti
         var scratch = Path.Combine(Path.GetFullPath(scratchRoot), $"keel-verify-{id}-{Guid.NewGuid():N}"[..60]);
         var data = Path.Combine(scratch, "data");
         // The throwaway server's socket lives in its run directory, and a unix socket path must stay under 108 bytes.
-        var run = Path.Combine(Path.GetTempPath(), $"kv-{Guid.NewGuid():N}"[..15]);
+        var run = ThrowawayServer.NewRunDir("kv");
         MariaDbServer? server = null;
         try
         {
@@ -33,14 +33,7 @@ public sealed class BackupVerifier(IBackupRepository repository, TimeProvider ti
             }
             progress("preparing the copy (mariabackup --prepare)");
             await MariaBackup.PrepareAsync(data, ct);
-            server = new MariaDbServer(new MariaDbServerOptions
-            {
-                DataDir = data,
-                RunDir = run,
-                Port = 3306,
-                ServerId = 4_000_000,
-                ExtraSettings = new Dictionary<string, string> { ["skip-networking"] = "", ["read_only"] = "ON" },
-            });
+            server = ThrowawayServer.On(data, run, 4_000_000, new Dictionary<string, string> { ["read_only"] = "ON" });
             await server.RollBackPreparedTransactionsAsync(StartTimeout, ct);
             progress("starting a throwaway server on the copy (no network)");
             await server.StartAsync([], StartTimeout, ct);

@@ -51,15 +51,8 @@ public sealed record BackupBenchReport(
         return b.ToString();
     }
 
-    public IReadOnlyList<string> WriteTo(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        var md = Path.Combine(dir, "report.md");
-        var json = Path.Combine(dir, "report.json");
-        File.WriteAllText(md, ToMarkdown());
-        File.WriteAllText(json, JsonSerializer.Serialize(new BackupBenchJson(this, RawMbPerSecond, KeelMbPerSecond, Ratio, TpsRatio), BackupBenchJsonContext.Default.BackupBenchJson));
-        return [md, json];
-    }
+    public IReadOnlyList<string> WriteTo(string dir) =>
+        global::Keel.Bench.Reports.ReportFiles.WriteMarkdownAndJson(dir, ToMarkdown(), JsonSerializer.Serialize(new BackupBenchJson(this, RawMbPerSecond, KeelMbPerSecond, Ratio, TpsRatio), BackupBenchJsonContext.Default.BackupBenchJson));
 }
 
 public sealed record BackupBenchJson(BackupBenchReport Report, double RawMbPerSecond, double KeelMbPerSecond, double Ratio, double TpsRatio);

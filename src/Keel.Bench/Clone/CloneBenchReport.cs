@@ -70,15 +70,8 @@ public sealed record CloneBenchReport(
     public string ToJson() => JsonSerializer.Serialize(new CloneBenchJson(this, RawMbPerSecond, KeelMbPerSecond, CloneRatio, TpsRatio), CloneBenchJsonContext.Default.CloneBenchJson);
 
     /// <summary>Writes report.md and report.json into <paramref name="dir"/>; returns their paths.</summary>
-    public IReadOnlyList<string> WriteTo(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        var md = Path.Combine(dir, "report.md");
-        var json = Path.Combine(dir, "report.json");
-        File.WriteAllText(md, ToMarkdown());
-        File.WriteAllText(json, ToJson());
-        return [md, json];
-    }
+    public IReadOnlyList<string> WriteTo(string dir) =>
+        global::Keel.Bench.Reports.ReportFiles.WriteMarkdownAndJson(dir, ToMarkdown(), ToJson());
 }
 
 public sealed record CloneBenchJson(CloneBenchReport Report, double RawMbPerSecond, double KeelMbPerSecond, double CloneRatio, double TpsRatio);

@@ -30,4 +30,15 @@ public static class ReportFiles
             Put(names[i], SvgTimeline.Write(report.Runs[i]));
         return paths;
     }
+
+    /// <summary>report.md and report.json of a benchmark without timelines (clone, backup, restore).</summary>
+    public static IReadOnlyList<string> WriteMarkdownAndJson(string dir, string markdown, string json)
+    {
+        Directory.CreateDirectory(dir);
+        var md = Path.Combine(dir, "report.md");
+        var js = Path.Combine(dir, "report.json");
+        File.WriteAllText(md, markdown, Utf8);
+        File.WriteAllText(js, json, Utf8);
+        return [md, js];
+    }
 }

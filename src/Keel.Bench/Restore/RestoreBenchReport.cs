@@ -47,15 +47,8 @@ public sealed record RestoreBenchReport(
         return b.ToString();
     }
 
-    public IReadOnlyList<string> WriteTo(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        var md = Path.Combine(dir, "report.md");
-        var json = Path.Combine(dir, "report.json");
-        File.WriteAllText(md, ToMarkdown());
-        File.WriteAllText(json, JsonSerializer.Serialize(this, RestoreBenchJsonContext.Default.RestoreBenchReport));
-        return [md, json];
-    }
+    public IReadOnlyList<string> WriteTo(string dir) =>
+        global::Keel.Bench.Reports.ReportFiles.WriteMarkdownAndJson(dir, ToMarkdown(), JsonSerializer.Serialize(this, RestoreBenchJsonContext.Default.RestoreBenchReport));
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]

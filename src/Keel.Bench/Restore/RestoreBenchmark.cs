@@ -108,15 +108,8 @@ public sealed class RestoreBenchmark(PlaygroundBenchCluster cluster, double size
 
     private static async Task<HashSet<long>> RestoredIdsAsync(string data, CancellationToken ct)
     {
-        var run = Path.Combine(Path.GetTempPath(), $"kb-{Guid.NewGuid():N}"[..15]);
-        var server = new MariaDbServer(new MariaDbServerOptions
-        {
-            DataDir = data,
-            RunDir = run,
-            Port = 3306,
-            ServerId = 4_000_002,
-            ExtraSettings = new Dictionary<string, string> { ["skip-networking"] = "", ["rpl_semi_sync_master_enabled"] = "OFF" },
-        });
+        var run = ThrowawayServer.NewRunDir("kb");
+        var server = ThrowawayServer.On(data, run, 4_000_002);
         try
         {
             await server.StartAsync([], TimeSpan.FromMinutes(10), ct);
