@@ -21,16 +21,7 @@ public sealed class BackupBenchmark(PlaygroundBenchCluster cluster, double sizeG
     public async Task<BackupBenchReport> RunAsync(CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
-        await cluster.WaitForHealthyAsync(Healthy);
-        var sysbench = new SysbenchRunner(new SysbenchRunnerOptions { PrepareTimeout = TimeSpan.FromHours(2) });
-        var tables = BenchDataset.TablesFor(sizeGb);
-        await BenchDataset.PrepareOrAdoptAsync(cluster, sysbench, tables, Threads, progress, ct);
-        await BenchDataset.CaughtUpAsync(cluster, Healthy);
-        var (source, reason) = BackupSource.Choose(await cluster.ViewAsync(), null);
-        if (source is null)
-        {
-            throw new InvalidOperationException($"no member can serve a backup: {reason}");
-        }
+        var (sysbench, tables, source, reason) = await ReadyAsync(cluster, sizeGb, progress, ct);
         progress($"backups come from {source}: {reason}");
 
         var raw = new List<(double Seconds, long Stored)>();
@@ -77,6 +68,21 @@ public sealed class BackupBenchmark(PlaygroundBenchCluster cluster, double sizeG
         // The bench's own scratch copy, never a member's datadir nor a backup in the repository.
         Directory.Delete(dir, recursive: true);
         return (took.TotalSeconds, stored);
+    }
+
+    /// <summary>
+    /// A healthy playground with the dataset prepared (or adopted) and every replica caught up, and the member the
+    /// backup rule takes backups from: what the backup and restore benches start with.
+    /// </summary>
+    public static async Task<(SysbenchRunner Sysbench, int Tables, string Source, string Reason)> ReadyAsync(PlaygroundBenchCluster cluster, double sizeGb, Action<string> progress, CancellationToken ct)
+    {
+        await cluster.WaitForHealthyAsync(Healthy);
+        var sysbench = new SysbenchRunner(new SysbenchRunnerOptions { PrepareTimeout = TimeSpan.FromHours(2) });
+        var tables = BenchDataset.TablesFor(sizeGb);
+        await BenchDataset.PrepareOrAdoptAsync(cluster, sysbench, tables, Threads, progress, ct);
+        await BenchDataset.CaughtUpAsync(cluster, Healthy);
+        var (source, reason) = BackupSource.Choose(await cluster.ViewAsync(), null);
+        return source is null ? throw new InvalidOperationException($"no member can serve a backup: {reason}") : (sysbench, tables, source, reason);
     }
 
     /// <summary>One backup through Keel (the request in etcd, taken by the source's agent), waited for.</summary>

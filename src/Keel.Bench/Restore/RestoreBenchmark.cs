@@ -22,23 +22,13 @@ namespace Keel.Bench.Restore;
 /// </summary>
 public sealed class RestoreBenchmark(PlaygroundBenchCluster cluster, double sizeGb, TimeSpan load, string workDir, Action<string> progress)
 {
-    private static readonly TimeSpan Healthy = TimeSpan.FromMinutes(10);
     private const int Threads = 2;
 
     public async Task<RestoreBenchReport> RunAsync(CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
-        await cluster.WaitForHealthyAsync(Healthy);
-        var sysbench = new SysbenchRunner(new SysbenchRunnerOptions { PrepareTimeout = TimeSpan.FromHours(2) });
-        var tables = BenchDataset.TablesFor(sizeGb);
-        await BenchDataset.PrepareOrAdoptAsync(cluster, sysbench, tables, 4, progress, ct);
-        await BenchDataset.CaughtUpAsync(cluster, Healthy);
+        var (sysbench, tables, source, _) = await BackupBenchmark.ReadyAsync(cluster, sizeGb, progress, ct);
         await AckedWriter.CreateTableAsync(cluster.ReadWrite);
-        var (source, reason) = BackupSource.Choose(await cluster.ViewAsync(), null);
-        if (source is null)
-        {
-            throw new InvalidOperationException($"no member can serve a backup: {reason}");
-        }
         var repository = new DirectoryBackupRepository(cluster.Layout.Backups);
         progress($"backup from {source}");
         var backup = await BackupBenchmark.TakeAsync(new BackupStore(cluster.Etcd, cluster.Store.Keys), repository, source, "keel bench restore", ct);
