@@ -73,6 +73,11 @@ public sealed class BinlogArchiver(AgentConfig config, IEtcdClient etcd, Cluster
             {
                 // etcd or the primary unreachable, or a file half-written: the next poll tries again.
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Anything else must not end archiving for the agent's lifetime without a word: said, and tried again.
+                log.ArchiveProblem(Self, $"the binlog archiver hit {ex.GetType().Name}: {ex.Message}; it tries again");
+            }
         }
     }
 
