@@ -131,26 +131,23 @@ public sealed class ClusterStore
     /// operator's explicit choice, since an agent never bootstraps a cluster from a server that holds data by itself.
     /// No leader key: the usual election makes that member lead. False when the cluster was initialized already.
     /// </summary>
-    public async Task<bool> InitializeFromRestoreAsync(string member, string what, DateTimeOffset now, CancellationToken ct)
-    {
-        var result = await _etcd.TxnAsync(new TxnRequest([Compare.Absent(Keys.Initialize)], [new PutOp(Keys.Initialize, member)], []), ct);
-        if (result.Succeeded)
-        {
-            await AppendHistoryAsync(new HistoryEntry(now, null, member, $"initialized the cluster from a restore: {what}", ""), ct);
-        }
-        return result.Succeeded;
-    }
+    public Task<bool> InitializeFromRestoreAsync(string member, string what, DateTimeOffset now, CancellationToken ct) =>
+        PutInitializeAsync(member, $"initialized the cluster from a restore: {what}", now, ct);
 
     /// <summary>
     /// Re-creates only the initialize key, when etcd came back without the cluster its members remember; false when
     /// it exists already. No leader key: the usual election decides who leads.
     /// </summary>
-    public async Task<bool> ReinitializeAsync(string self, DateTimeOffset now, CancellationToken ct)
+    public Task<bool> ReinitializeAsync(string self, DateTimeOffset now, CancellationToken ct) =>
+        PutInitializeAsync(self, "re-created the cluster's keys after etcd came back without them", now, ct);
+
+    /// <summary>The initialize key alone, if absent, with a history entry saying why; false when it existed.</summary>
+    private async Task<bool> PutInitializeAsync(string member, string why, DateTimeOffset now, CancellationToken ct)
     {
-        var result = await _etcd.TxnAsync(new TxnRequest([Compare.Absent(Keys.Initialize)], [new PutOp(Keys.Initialize, self)], []), ct);
+        var result = await _etcd.TxnAsync(new TxnRequest([Compare.Absent(Keys.Initialize)], [new PutOp(Keys.Initialize, member)], []), ct);
         if (result.Succeeded)
         {
-            await AppendHistoryAsync(new HistoryEntry(now, null, self, "re-created the cluster's keys after etcd came back without them", ""), ct);
+            await AppendHistoryAsync(new HistoryEntry(now, null, member, why, ""), ct);
         }
         return result.Succeeded;
     }
