@@ -5,7 +5,8 @@ namespace Keel.Core.Decisions;
 
 /// <summary>
 /// Who should become primary, as one pure sort (the CloudNativePG way): only running, read-only members that may
-/// fail over and no longer replicate; then most received transactions first (an acknowledgement means "in a
+/// fail over, no longer replicate and are not at the critical disk level (a primary that fills its disk at once
+/// stops); then most received transactions first (an acknowledgement means "in a
 /// replica's relay log", so the most received holds every acknowledged commit), then the former primary whose server
 /// never went down (when it holds as much as anyone, keeping it is no failover at all: etcd can drop every lease at
 /// once, e.g. a paused etcd leader that resumes revokes them, etcd issue 15247), then any member but a former primary
@@ -15,7 +16,7 @@ namespace Keel.Core.Decisions;
 public static class CandidateRanking
 {
     public static bool IsEligible(MemberState m) =>
-        m.Server == ServerStatus.Running && m.ReadOnly == true && !m.Tags.NoFailover && !m.IoRunning;
+        m.Server == ServerStatus.Running && m.ReadOnly == true && !m.Tags.NoFailover && !m.IoRunning && !m.DiskCritical;
 
     public static IReadOnlyList<MemberState> Rank(IEnumerable<MemberState> members, string? formerPrimary = null) =>
         members.Where(IsEligible)

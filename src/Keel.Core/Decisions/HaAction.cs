@@ -78,6 +78,12 @@ public abstract record HaAction
     /// </summary>
     public sealed record HandOver(string Target, string Host, int Port, long CreateRevision) : HaAction;
 
+    /// <summary>
+    /// Write a switchover request to <paramref name="Target"/> as an operator would (checked again against the store);
+    /// the usual hand-over follows. A primary does this when its disk is critically full.
+    /// </summary>
+    public sealed record RequestSwitchover(string Target, long MaxLagSeconds) : HaAction;
+
     /// <summary>Delete the pending request (it cannot be carried out); the reason goes to the history.</summary>
     public sealed record CancelRequest(string Why) : HaAction;
 }

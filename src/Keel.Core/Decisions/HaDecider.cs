@@ -1,5 +1,6 @@
 using Keel.Core.Gtid;
 using Keel.Core.Model;
+using Keel.Core.Requests;
 
 namespace Keel.Core.Decisions;
 
@@ -196,6 +197,10 @@ public static class HaDecider
         {
             return DecideRequestAsLeader(s, leader, request, now);
         }
+        if (s.LocalDisk is { Level: Disk.DiskLevel.Critical } full)
+        {
+            return DecideDiskFull(s, full, now);
+        }
         var writers = OtherWriters(s);
         return writers.Count > 0
             ? Decision.Nothing($"is the primary with the leader key; {string.Join(", ", writers)} also reports a writable server and must demote itself")
@@ -269,6 +274,7 @@ public static class HaDecider
         var why = target is null ? $"{request.To} has not published its state (agent down or cut off)"
             : target.Tags.NoFailover ? $"{request.To} is tagged nofailover"
             : target.Server != ServerStatus.Running ? $"the server of {request.To} is not running"
+            : target.DiskCritical ? $"the disk of {request.To} is critically full ({target.Disk!.Describe()})"
             : !(target.IoRunning && target.SqlRunning && target.Following == s.Self.Name) ? $"{request.To} is not streaming from this primary"
             : null;
         return why is not null
@@ -276,6 +282,27 @@ public static class HaDecider
             : new Decision(new HaAction.HandOver(target!.Name, target.Host, target.Port, leader.CreateRevision),
                 $"stopped writes and handed over to {target.Name} for a planned switchover");
     }
+
+    /// <summary>
+    /// A primary at the critical disk level moves the primary role, before the server stops with "disk full", to the
+    /// member a planned switchover would pick (lossless: writes stop and the target catches up). With nobody to take
+    /// over it does nothing destructive and says so.
+    /// </summary>
+    private static Decision DecideDiskFull(HaSnapshot s, Disk.MemberDisk full, DateTimeOffset now)
+    {
+        if (!s.DiskHandOver)
+        {
+            return Decision.Nothing($"is the primary and its disk is critically full ({full.Describe()}); disk.handover is off, so it stays primary: free space now");
+        }
+        var plan = RequestPlanner.PlanSwitchover(s.Cluster!, null, DiskHandOverMaxLagSeconds, now);
+        return plan.Accepted
+            ? new Decision(new HaAction.RequestSwitchover(plan.Request!.To, DiskHandOverMaxLagSeconds),
+                $"asked for a planned switchover to {plan.Request.To} because this primary's disk is critically full ({full.Describe()}), before the server stops with disk full")
+            : Decision.Nothing($"DISK FULL SOON: this primary's disk is critically full ({full.Describe()}) and no member can take over ({plan.Message}); doing nothing destructive: free space or add a member");
+    }
+
+    /// <summary>A target lagging this much still catches up during the hand-over (writes stop first); more is refused.</summary>
+    public const long DiskHandOverMaxLagSeconds = 300;
 
     private static string Describe(ClusterRequest r) =>
         r.Kind == RequestKind.Switchover ? $"switchover to {r.To}" : $"forced failover to {r.To}";
@@ -318,7 +345,12 @@ public static class HaDecider
             return Decision.Nothing("nobody holds the leader key and this member is tagged nofailover; waiting for another member to take over");
         }
 
-        var selfState = MemberStateFactory.FromLocal(s.Self, local, s.Cluster!.Members.Values, s.LastKnownRole, null, DateTimeOffset.MinValue);
+        if (s.LocalDisk is { Level: Disk.DiskLevel.Critical } full)
+        {
+            return Decision.Nothing($"nobody holds the leader key but this member is never promoted while its disk is critically full: {full.Describe()}");
+        }
+
+        var selfState = MemberStateFactory.FromLocal(s.Self, local, s.Cluster!.Members.Values, s.LastKnownRole, null, DateTimeOffset.MinValue) with { Disk = s.LocalDisk };
         var others = s.Cluster.Members.Values.Where(m => m.Name != s.Self.Name).ToList();
         var mine = GtidPosition.Parse(selfState.ReceivedPosition);
 

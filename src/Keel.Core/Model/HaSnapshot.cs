@@ -12,6 +12,8 @@ namespace Keel.Core.Model;
 /// because no replica could acknowledge, and keeps it so until one connects. <see cref="LocalDataMissing"/>: the
 /// local datadir holds no initialised server (new member, wiped disk, or moved aside for a re-clone).
 /// <see cref="AutoReinit"/>: a replica with errant transactions is re-cloned by itself (config `auto_reinit`).
+/// <see cref="LocalDisk"/>: free space on the local filesystems, this tick; <see cref="DiskHandOver"/>: a primary at the
+/// critical disk level asks for a switchover to a member with space (config `disk.handover`).
 /// </summary>
 public sealed record HaSnapshot(
     MemberIdentity Self,
@@ -26,4 +28,6 @@ public sealed record HaSnapshot(
     bool HeldForReplicas = false,
     bool LocalDataMissing = false,
     bool AutoReinit = true,
-    bool HasVerifiedBackup = false);
+    bool HasVerifiedBackup = false,
+    Disk.MemberDisk? LocalDisk = null,
+    bool DiskHandOver = true);

@@ -48,6 +48,15 @@ public sealed record MemberState
     public bool PrimaryServerIntact { get; init; }
     public bool? SemiSync { get; init; }
 
+    /// <summary>Free space on the datadir's and the binlogs' filesystems against the disk thresholds; null when not measured.</summary>
+    public Disk.MemberDisk? Disk { get; init; }
+
+    /// <summary>The local binlogs after the last retention pass; null until one ran.</summary>
+    public Binlogs.BinlogSummary? Binlogs { get; init; }
+
+    /// <summary>A member at the critical disk level is never promoted, and as primary it hands over.</summary>
+    public bool DiskCritical => Disk?.Level == Keel.Core.Disk.DiskLevel.Critical;
+
     /// <summary>Datadirs this member's re-clones moved aside and Keel keeps (`keel reinit --purge-old` or clone.keep_old_copies remove them), oldest first.</summary>
     public IReadOnlyList<string>? OldDataDirs { get; init; }
 

@@ -94,6 +94,7 @@ public static class RequestPlanner
         string? Unfit(MemberState m) =>
             m.Tags.NoFailover ? $"{m.Name} is tagged nofailover"
             : m.Server != ServerStatus.Running ? $"the server of {m.Name} is not running"
+            : m.DiskCritical ? $"the disk of {m.Name} is critically full ({m.Disk!.Describe()})"
             : !(m.IoRunning && m.SqlRunning && m.Following == leader.Name) ? $"{m.Name} is not streaming from the primary {leader.Name}"
             : m.LagSeconds is null ? $"the lag of {m.Name} is unknown"
             : m.LagSeconds > maxLagSeconds ? $"{m.Name} lags {m.LagSeconds} s behind the primary, more than the limit of {maxLagSeconds} s"
