@@ -39,7 +39,8 @@ public static class AgentHost
             status.Journal.Add(new JournalEntry(time.GetUtcNow(), m.Name, 700, text));
         });
         var executor = new HaExecutor(config, store, control, proxy, time, log, joiner);
-        await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log);
+        var janitor = new Binlogs.BinlogJanitor(config, server, status, time, log);
+        await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log, () => janitor.Latest);
         running = loop;
 
         await CheckEtcdAsync(etcd, config, ct);
@@ -51,6 +52,7 @@ public static class AgentHost
         var backups = new Backup.BackupWorker(config, etcd, store, new Backup.BackupStore(etcd, new KeyLayout(config.Cluster)), server, time, log).RunAsync(backupStop.Token);
         await using var archiver = new Backup.Archive.BinlogArchiver(config, etcd, store, new Backup.Archive.ArchiveStore(etcd, new KeyLayout(config.Cluster)), time, log);
         var archiving = archiver.RunAsync(backupStop.Token);
+        var retention = janitor.RunAsync(backupStop.Token);
         try
         {
             await loop.RunAsync(ct);
@@ -60,6 +62,7 @@ public static class AgentHost
             await backupStop.CancelAsync();
             await backups;
             await archiving;
+            await retention;
             log.Stopping(m.Name);
             await api.StopAsync(CancellationToken.None);
         }

@@ -21,7 +21,7 @@ public static class ConfigFiles
           server_id: {m.ServerId}
           data_dir: {layout.MemberData(m.Name)}
           run_dir: {layout.MemberRun(m.Name)}
-        api:
+        {MariadbSettingsYaml(spec, m)}api:
           listen: {m.Address}:{m.ApiPort}
           token: {spec.ApiToken}
         etcd:
@@ -45,8 +45,13 @@ public static class ConfigFiles
           admin_socket: {layout.HaproxySocket}
           rw_backend: {ReadWriteBackend}
           ro_backend: {ReadOnlyBackend}
-        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}{BackupYaml(spec, layout)}
+        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}{BackupYaml(spec, layout)}{spec.AgentYamlExtra ?? ""}
         """;
+
+    private static string MariadbSettingsYaml(PlaygroundSpec spec, PlaygroundMember m) =>
+        spec.MariadbSettings?.GetValueOrDefault(m.Name) is { Count: > 0 } settings
+            ? "  mariadb_settings:\n" + string.Concat(settings.Select(kv => $"    {kv.Key}: \"{kv.Value}\"\n"))
+            : "";
 
     /// <summary>Every playground agent backs up into HOME/backups; the schedule, retention and verify come from the spec.</summary>
     private static string BackupYaml(PlaygroundSpec spec, PlaygroundLayout layout) =>

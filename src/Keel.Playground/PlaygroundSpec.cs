@@ -68,6 +68,12 @@ public sealed record PlaygroundSpec(
     /// <summary>`backup.verify`: each backup taken is restored and checked at once.</summary>
     public bool BackupVerify { get; init; }
 
+    /// <summary>Extra top-level YAML for every agent (tests: disk thresholds, binlog retention caps); null: none.</summary>
+    public string? AgentYamlExtra { get; init; }
+
+    /// <summary>mariadb_settings per member name (tests: a member's binlogs on a filesystem of their own); null: none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? MariadbSettings { get; init; }
+
     /// <summary>The etcd members: names, client and peer ports.</summary>
     public IReadOnlyList<PlaygroundEtcdMember> EtcdMembers =>
         [.. Enumerable.Range(0, EtcdSize).Select(i => new PlaygroundEtcdMember(EtcdSize == 1 ? "keel-playground" : $"e{i + 1}", EtcdClientPort + (2 * i), EtcdPeerPort + (2 * i)))];

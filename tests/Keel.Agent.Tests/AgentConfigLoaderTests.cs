@@ -87,6 +87,21 @@ public class AgentConfigLoaderTests
     }
 
     [Fact]
+    public void The_disk_and_binlogs_sections_take_shares_sizes_and_durations_and_name_a_bad_field()
+    {
+        var c = AgentConfigLoader.Parse(Valid + "\ndisk:\n  warn: 20%\n  critical: 2GB\n  handover: false\nbinlogs:\n  max_size: 10GB\n  max_age: 3d\n  check_interval: 10s\n", "agent.yaml");
+        Assert.Equal(new Keel.Core.Disk.DiskPolicy(Keel.Core.Disk.DiskThreshold.OfPercent(20), Keel.Core.Disk.DiskThreshold.OfBytes(2L << 30), HandOver: false), c.Disk);
+        Assert.Equal(new Keel.Core.Binlogs.BinlogRetentionPolicy(10L << 30, TimeSpan.FromDays(3)), c.Binlogs.Retention);
+        Assert.Equal(TimeSpan.FromSeconds(10), c.Binlogs.CheckInterval);
+        var defaults = AgentConfigLoader.Parse(Valid, "agent.yaml");
+        Assert.Equal((Keel.Core.Disk.DiskPolicy.Default, BinlogsConfig.Default), (defaults.Disk, defaults.Binlogs));
+
+        var bad = Assert.Throws<ConfigException>(() => AgentConfigLoader.Parse(Valid + "\ndisk:\n  warn: lots\nbinlogs:\n  max_size: huge\n", "agent.yaml"));
+        Assert.Contains("field 'disk.warn'", bad.Message, StringComparison.Ordinal);
+        Assert.Contains("field 'binlogs.max_size'", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_backup_section_takes_an_interval_or_a_cron_expression_and_names_a_bad_field()
     {
         var c = AgentConfigLoader.Parse(Valid + "\nbackup:\n  repository: /backups\n  schedule: 6h\n  retention:\n    count: 7\n    max_age_days: 30\n  verify: true\n", "agent.yaml");

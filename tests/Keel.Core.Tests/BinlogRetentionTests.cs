@@ -42,7 +42,7 @@ public sealed class BinlogRetentionTests
 
         Assert.Equal("mysql-bin.000002", plan.PurgeTo);
         Assert.Equal(1, plan.Files);
-        Assert.Contains("m3 still needs them from mysql-bin.000002", Assert.Single(plan.Warnings), StringComparison.Ordinal);
+        Assert.Contains("m3 (at 0-1-25) still needs them from mysql-bin.000002", Assert.Single(plan.Warnings), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,10 +57,10 @@ public sealed class BinlogRetentionTests
     [Fact]
     public void A_live_reader_whose_position_is_unknown_stops_every_purge()
     {
-        var plan = BinlogRetention.Plan(Files, [new BinlogNeed("m3", null, Live: true)], new BinlogRetentionPolicy(100, null), Now);
+        var plan = BinlogRetention.Plan(Files, [Live("m2", "0-1-55"), new BinlogNeed("m3", null, Live: true)], new BinlogRetentionPolicy(100, null), Now);
 
         Assert.Null(plan.PurgeTo);
-        Assert.Contains("m3 (position unknown)", plan.Reason, StringComparison.Ordinal);
+        Assert.Contains("because m3 (position unknown) still needs every binlog", plan.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,7 +36,8 @@ public sealed class PlaygroundCluster : IAsyncDisposable
 
     /// <summary>Short TTL so that lease cases finish quickly; still within the timing rule.</summary>
     public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s", bool isolatedHosts = false, int? cloneMaxRateMb = null,
-        string? backupSchedule = null, int? backupRetentionCount = null, bool backupVerify = false)
+        string? backupSchedule = null, int? backupRetentionCount = null, bool backupVerify = false, string? agentYamlExtra = null,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? mariadbSettings = null)
     {
         var home = TestPaths.NewTempDir("pg");
         var layout = new PlaygroundLayout(home);
@@ -55,6 +56,8 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             BackupSchedule = backupSchedule,
             BackupRetentionCount = backupRetentionCount,
             BackupVerify = backupVerify,
+            AgentYamlExtra = agentYamlExtra,
+            MariadbSettings = mariadbSettings,
         };
         try
         {

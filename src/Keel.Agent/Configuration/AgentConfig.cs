@@ -27,6 +27,20 @@ public sealed record AgentConfig(
     /// <summary>`clone.keep_old_copies`: after each clone only the newest N datadirs moved aside are kept; null (default): all are kept.</summary>
     public int? KeepOldCopies { get; init; }
 
+    /// <summary>`disk`: free-space thresholds and whether a primary at the critical level hands over.</summary>
+    public Keel.Core.Disk.DiskPolicy Disk { get; init; } = Keel.Core.Disk.DiskPolicy.Default;
+
+    /// <summary>`binlogs`: how long and how much binlog the agent keeps (never what a live member or the archiver needs).</summary>
+    public BinlogsConfig Binlogs { get; init; } = BinlogsConfig.Default;
+
+    /// <summary>
+    /// Where the server writes its binlogs: the directory of an absolute `log_bin` in mariadb_settings, else the datadir.
+    /// </summary>
+    public string BinlogDir =>
+        Member.MariadbSettings.FirstOrDefault(kv => kv.Key.Replace('-', '_') == "log_bin").Value is { } logBin && Path.IsPathRooted(logBin)
+            ? Path.GetDirectoryName(logBin)!
+            : Member.DataDir;
+
     /// <summary>`backup`: where this member's agent puts the backups it takes, when to take them, how many to keep; null: it takes none.</summary>
     public BackupConfig? Backup { get; init; }
 }
@@ -36,6 +50,12 @@ public sealed record BackupConfig(string Repository, Keel.Core.Backup.IBackupSch
 {
     /// <summary>One agent of the cluster streams the primary's binlogs into the repository (point-in-time restore).</summary>
     public bool ArchiveBinlogs { get; init; } = true;
+}
+
+/// <summary>The `binlogs` section: the retention caps, and how often the agent checks them.</summary>
+public sealed record BinlogsConfig(Keel.Core.Binlogs.BinlogRetentionPolicy Retention, TimeSpan CheckInterval)
+{
+    public static readonly BinlogsConfig Default = new(Keel.Core.Binlogs.BinlogRetentionPolicy.Default, TimeSpan.FromSeconds(30));
 }
 
 public sealed record MemberConfig(

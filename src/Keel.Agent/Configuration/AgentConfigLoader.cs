@@ -52,13 +52,59 @@ public static class AgentConfigLoader
         var autoReinit = top.Bool("auto_reinit", true);
         var (cloneMaxRate, keepOldCopies) = ReadClone(top.Section("clone", required: false));
         var backup = ReadBackup(top.Section("backup", required: false));
+        var disk = ReadDisk(top.Section("disk", required: false));
+        var binlogs = ReadBinlogs(top.Section("binlogs", required: false));
         top.RejectUnknown();
 
         if (errors.Count > 0)
         {
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         }
-        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup };
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs };
+    }
+
+    /// <summary>disk.warn and disk.critical (a share such as 10% or a size such as 2GB), disk.handover (default true).</summary>
+    private static Keel.Core.Disk.DiskPolicy ReadDisk(YamlFields? f)
+    {
+        var d = Keel.Core.Disk.DiskPolicy.Default;
+        if (f is null)
+        {
+            return d;
+        }
+        Keel.Core.Disk.DiskThreshold Threshold(string key, Keel.Core.Disk.DiskThreshold fallback)
+        {
+            if (f.String(key, required: false) is not { } text)
+            {
+                return fallback;
+            }
+            var (t, error) = Keel.Core.Disk.DiskThreshold.Parse(text);
+            f.Check(key, t is not null, error ?? "");
+            return t ?? fallback;
+        }
+        var policy = new Keel.Core.Disk.DiskPolicy(Threshold("warn", d.Warn), Threshold("critical", d.Critical), f.Bool("handover", d.HandOver));
+        f.RejectUnknown();
+        return policy;
+    }
+
+    /// <summary>binlogs.max_size (a size such as 10GB; absent: no size cap), binlogs.max_age (default 7d; 0: no age cap), binlogs.check_interval (default 30s).</summary>
+    private static BinlogsConfig ReadBinlogs(YamlFields? f)
+    {
+        var d = BinlogsConfig.Default;
+        if (f is null)
+        {
+            return d;
+        }
+        long? maxBytes = null;
+        if (f.String("max_size", required: false) is { } size)
+        {
+            maxBytes = Keel.Core.Disk.ByteText.Parse(size);
+            f.Check("max_size", maxBytes is > 0, $"must be a size such as 10GB or 500MB, not '{size}'");
+        }
+        var age = f.Duration("max_age", d.Retention.MaxAge ?? TimeSpan.Zero);
+        var interval = f.Duration("check_interval", d.CheckInterval);
+        f.Check("check_interval", interval >= TimeSpan.FromSeconds(1), "must be at least 1s");
+        f.RejectUnknown();
+        return new BinlogsConfig(new Keel.Core.Binlogs.BinlogRetentionPolicy(maxBytes is > 0 ? maxBytes : null, age > TimeSpan.Zero ? age : null), interval);
     }
 
     private static MemberConfig? ReadMember(YamlFields? f, List<string> errors)

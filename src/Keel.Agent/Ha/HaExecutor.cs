@@ -123,6 +123,17 @@ public sealed class HaExecutor
                 await _store.DeleteRequestAsync(ct);
                 await _store.AppendHistoryAsync(new HistoryEntry(now, s.Cluster?.Leader?.Name, s.Cluster?.Leader?.Name ?? "-", c.Why, s.Local.BinlogPosition.ToString()), ct);
                 return $"cancelled the request: {c.Why}";
+            case HaAction.RequestSwitchover r:
+                {
+                    // Planned again against the store as it is now, exactly as `keel switchover --to` would be.
+                    var plan = await new Requests.OperatorRequests(_store, _time).SwitchoverAsync(r.Target, r.MaxLagSeconds, ct);
+                    if (!plan.Accepted)
+                    {
+                        return $"the switchover to {r.Target} was not requested: {plan.Message}";
+                    }
+                    await _store.AppendHistoryAsync(new HistoryEntry(now, s.Cluster?.Leader?.Name, s.Self.Name, decision.Reason, s.Local.BinlogPosition.ToString()), ct);
+                    return plan.Message;
+                }
             default:
                 throw new InvalidOperationException($"no executor step for {decision.Action}");
         }

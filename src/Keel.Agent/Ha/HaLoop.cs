@@ -54,8 +54,10 @@ public sealed class HaLoop : IAsyncDisposable
     private bool _heldForReplicas;
 
     public HaLoop(AgentConfig config, IEtcdClient etcd, ClusterStore store, MariaDbServer server, LocalServerProbe probe,
-        HaExecutor executor, AgentStatus status, TimeProvider time, ILogger log)
+        HaExecutor executor, AgentStatus status, TimeProvider time, ILogger log, Func<Keel.Core.Binlogs.BinlogSummary?>? binlogs = null)
     {
+        _binlogs = binlogs ?? (() => null);
+        _disk = new Disk.DiskWatcher(config.Member.DataDir, config.BinlogDir, config.Disk);
         _config = config;
         _etcd = etcd;
         _store = store;
@@ -72,6 +74,8 @@ public sealed class HaLoop : IAsyncDisposable
     }
 
     private readonly Clone.OldCopyJanitor _oldCopies;
+    private readonly Disk.DiskWatcher _disk;
+    private readonly Func<Keel.Core.Binlogs.BinlogSummary?> _binlogs;
 
     private string Self => _config.Member.Name;
 
@@ -170,10 +174,12 @@ public sealed class HaLoop : IAsyncDisposable
             _heldForReplicas = false;
         }
         var lease = _session is { } sess ? new LeaseView(sess.LeaseId, sess.ExpiresNoEarlierThan, sess.IsLost) : null;
+        var disk = _disk.Measure();
         var snapshot = new HaSnapshot(_config.Identity, local, cluster, lease, _config.Timing, _lastRole, _unknownSince, _memory, _noReplicaSince, _heldForReplicas,
             LocalDataMissing: local.Status == ServerStatus.Stopped && !_server.IsInitialized, AutoReinit: _config.AutoReinit,
             HasVerifiedBackup: local.Status == ServerStatus.Stopped && !_server.IsInitialized && _config.Backup is { } backup
-                && new Backup.DirectoryBackupRepository(backup.Repository).List().Any(m => m.Verification?.Passed == true));
+                && new Backup.DirectoryBackupRepository(backup.Repository).List().Any(m => m.Verification?.Passed == true),
+            LocalDisk: disk, DiskHandOver: _config.Disk.HandOver);
         var decision = HaDecider.Decide(snapshot, now);
 
         var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now, _lastReceived);
@@ -191,6 +197,8 @@ public sealed class HaLoop : IAsyncDisposable
             WaitingForReplicas = _heldForReplicas,
             PrimaryServerIntact = _primaryServerPid is { } was && local.Pid == was && local.Status == ServerStatus.Running,
             OldDataDirs = SameList(_lastPublished?.OldDataDirs, _oldCopies.List().Select(c => c.Path).ToList()),
+            Disk = disk,
+            Binlogs = _binlogs(),
         };
         if (_lastActionError is not null)
         {

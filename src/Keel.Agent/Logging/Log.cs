@@ -65,6 +65,12 @@ internal static partial class Log
     [LoggerMessage(811, LogLevel.Warning, "{Member}: {Sentence}")]
     public static partial void ArchiveProblem(this ILogger logger, string member, string sentence);
 
+    [LoggerMessage(820, LogLevel.Information, "{Member}: {Sentence}")]
+    public static partial void BinlogRetentionDecision(this ILogger logger, string member, string sentence);
+
+    [LoggerMessage(821, LogLevel.Warning, "{Member}: {Sentence}")]
+    public static partial void BinlogRetentionProblem(this ILogger logger, string member, string sentence);
+
     [LoggerMessage(600, LogLevel.Information, "{Member}: watchdog started (pid {Pid}); it reads the agent's promise in {Path}")]
     public static partial void WatchdogStarted(this ILogger logger, string member, int pid, string path);
 

@@ -21,27 +21,12 @@ public static class BinlogRetention
         var capFrom = Math.Max(KeepFromSize(files, policy.MaxBytes), KeepFromAge(files, policy.MaxAge, now));
         var warnings = new List<string>();
 
-        var protect = last;
-        var protectedBy = new List<string>();
-        foreach (var need in needs.Where(n => n.Live))
-        {
-            if (need.Position is null)
-            {
-                protect = 0;
-                protectedBy.Add($"{need.Who} (position unknown)");
-                continue;
-            }
-            var from = NeededFrom(files, need.Position);
-            if (from < protect)
-            {
-                protect = from;
-                protectedBy.Clear();
-            }
-            if (from == protect)
-            {
-                protectedBy.Add(need.Who);
-            }
-        }
+        // A live reader whose position is unknown may need any file.
+        var live = needs.Where(n => n.Live)
+            .Select(n => n.Position is null ? (Who: $"{n.Who} (position unknown)", From: 0) : (Who: $"{n.Who} (at {n.Position})", From: NeededFrom(files, n.Position)))
+            .ToList();
+        var protect = live.Count == 0 ? last : Math.Min(last, live.Min(n => n.From));
+        var protectedBy = live.Where(n => n.From == protect).Select(n => n.Who).ToList();
 
         var purgeTo = Math.Min(capFrom, protect);
         if (capFrom > protect)

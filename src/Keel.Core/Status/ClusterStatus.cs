@@ -69,6 +69,7 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
             {
                 notes.Add($"{name} keeps {old.Count} old datadir(s) moved aside by re-clones (`keel reinit {name} --purge-old` removes them): {string.Join(", ", old)}");
             }
+            warnings.AddRange(DiskWarnings(m));
             var isLeader = name == leader;
             var (role, state) = Classify(m, isLeader, view, out var problem);
             if (problem is not null)
@@ -136,5 +137,26 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
             ? $"is not replicating from the primary: {e}"
             : leader is null ? "is waiting for a primary" : $"is not replicating from the primary {leader} yet";
         return ("replica", "not replicating");
+    }
+
+    /// <summary>Free space under a threshold, space that cannot be read, and retention's warnings about binlogs members still need.</summary>
+    private static IEnumerable<string> DiskWarnings(MemberState m)
+    {
+        switch (m.Disk)
+        {
+            case { Level: Disk.DiskLevel.Critical } d:
+                yield return $"{m.Name}'s disk is critically full: {d.Describe()}; it is never promoted, and as primary it hands over to a member with space";
+                break;
+            case { Level: Disk.DiskLevel.Low } d:
+                yield return $"{m.Name}'s disk is getting full: {d.Describe()}";
+                break;
+            case { Error: { } error }:
+                yield return $"{m.Name}'s free disk space cannot be read: {error}";
+                break;
+        }
+        if (m.Binlogs?.Warnings is { } binlogs)
+        {
+            yield return $"{m.Name}: {binlogs}";
+        }
     }
 }

@@ -51,6 +51,14 @@ internal static class DefaultsFileRenderer
             new("read_only", "ON"),
             new("relay_log", "relay-bin"),
 
+            // Relay logs are bounded: past this the IO thread waits for the SQL thread to apply (and free) them, so a
+            // replica that applies slowly cannot fill its disk with relay logs. The other replica still acknowledges.
+            new("relay_log_space_limit", "1G"),
+
+            // Keel purges binlogs itself (binlogs.max_size / max_age), never past what a live member or the binlog
+            // archiver still needs; the server's own expiry knows neither.
+            new("expire_logs_days", "0"),
+
             // Replicas notice a dead or silent primary within seconds rather than the default minute.
             new("slave_net_timeout", "5"),
 
