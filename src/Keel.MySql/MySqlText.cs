@@ -32,4 +32,11 @@ public static class MySqlText
         sb.Append('\'');
         return sb.ToString();
     }
+
+    /// <summary>A backquoted identifier (schema, table, column), backquotes inside doubled.</summary>
+    public static string Identifier(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+    }
 }

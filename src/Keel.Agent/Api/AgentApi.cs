@@ -16,7 +16,7 @@ namespace Keel.Agent.Api;
 /// </summary>
 public static class AgentApi
 {
-    public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time, Clone.CloneDonor? donor = null)
+    public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time, Clone.CloneDonor? donor = null, Checksum.ChecksumWorker? checksum = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -91,6 +91,12 @@ public static class AgentApi
             });
         }
 
+        // `keel checksum`: runs on the primary, results read on every member (see ChecksumApi).
+        if (checksum is not null)
+        {
+            ChecksumApi.Map(app, checksum, Denied);
+        }
+
         // What this agent decided, did and saw recently (its log's decision lines), oldest first; ?since=ISO-8601.
         app.MapGet("/decisions", (HttpRequest request) =>
         {
@@ -116,6 +122,6 @@ public static class AgentApi
     /// <summary>Replicas lagging more than this are refused as switchover targets unless the caller says otherwise.</summary>
     public const long DefaultMaxLagSeconds = 10;
 
-    private static string? Query(HttpRequest request, string name) =>
+    internal static string? Query(HttpRequest request, string name) =>
         request.Query.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v.ToString()) ? v.ToString() : null;
 }

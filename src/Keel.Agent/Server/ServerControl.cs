@@ -259,7 +259,7 @@ public sealed class ServerControl
 
     private static string Account(string user) => $"{MySqlText.Quote(user)}@'%'";
 
-    private static string Identifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+    private static string Identifier(string name) => MySqlText.Identifier(name);
 }
 
 /// <summary>How a demotion ended: read-only with its sessions closed, or the server killed (it restarts read-only).</summary>
