@@ -8,14 +8,18 @@ namespace Keel.Cli;
 /// <summary>Which cluster a command talks to: the playground in --home, or --etcd URL with --cluster NAME.</summary>
 internal sealed class ClusterTarget : IDisposable
 {
-    private ClusterTarget(EtcdClient etcd, string cluster)
+    private ClusterTarget(EtcdClient etcd, string cluster, PlaygroundSpec? playground = null)
     {
         Etcd = etcd;
         Store = new ClusterStore(etcd, new KeyLayout(cluster));
+        Playground = playground;
     }
 
     public EtcdClient Etcd { get; }
     public ClusterStore Store { get; }
+
+    /// <summary>The playground's description when the target is one (its API token, say); null with --etcd.</summary>
+    public PlaygroundSpec? Playground { get; }
 
     public static (Option<string?> Home, Option<string?> Etcd, Option<string?> Cluster) Options() =>
         (CommonOptions.Home(),
@@ -46,7 +50,7 @@ internal sealed class ClusterTarget : IDisposable
 
     /// <summary>The playground's cluster, reached through all of its etcd members.</summary>
     public static ClusterTarget ForPlayground(PlaygroundSpec spec) =>
-        new(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.Cluster);
+        new(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.Cluster, spec);
 
     public void Dispose() => Etcd.Dispose();
 }

@@ -14,6 +14,7 @@ root.Subcommands.Add(RequestCommands.Pause(pause: true));
 root.Subcommands.Add(RequestCommands.Pause(pause: false));
 root.Subcommands.Add(ReinitCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
+root.Subcommands.Add(ChecksumCommand.Create());
 root.Subcommands.Add(RestoreCommand.Create());
 root.Subcommands.Add(MemberCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
