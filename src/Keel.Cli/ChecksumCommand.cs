@@ -92,13 +92,13 @@ internal static class ChecksumCommand
         {
             return await Fail($"{primary}'s agent refused the run: {refusal}");
         }
-        await progress.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss} checksum run {id} started on {primary}: {started.Tables.Count} tables, chunks of {chunkRows} rows");
+        await progress.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss} checksum run {id} started on {primary}: {ChecksumReport.Count(started.Tables.Count, "table")}, chunks of {chunkRows} rows");
         var (run, error) = await FollowAsync(client, leader.ApiUrl, started, timeout - clock.Elapsed, progress, ct);
         if (run is not { State: ChecksumRunState.Done, EndPosition: { } end })
         {
             return await Fail(error ?? $"the run on {primary} failed: {run?.Error}");
         }
-        await progress.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss} {run.Chunks} chunks checksummed on {primary} ({clock.Elapsed.TotalSeconds:0.0} s); asking the other members once they reach {end}");
+        await progress.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss} {ChecksumReport.Count(run.Chunks, "chunk")} checksummed on {primary} ({clock.Elapsed.TotalSeconds:0.0} s); asking the other members once they reach {end}");
         var wait = timeout - clock.Elapsed > TimeSpan.FromSeconds(5) ? timeout - clock.Elapsed : TimeSpan.FromSeconds(5);
         var answers = await Task.WhenAll(Others(view, primary).Select(async m =>
             m.State is null

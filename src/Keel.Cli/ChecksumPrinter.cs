@@ -12,7 +12,7 @@ internal static class ChecksumPrinter
     public static void PrintTable(ChecksumReport report)
     {
         var run = report.Run;
-        Console.WriteLine($"checksum run {run.Run} on {run.Primary}: {run.Chunks} chunks of {run.Tables.Count} tables; the primary was at {run.EndPosition} after the last chunk");
+        Console.WriteLine($"checksum run {run.Run} on {run.Primary}: {ChecksumReport.Count(run.Chunks, "chunk")} of {ChecksumReport.Count(run.Tables.Count, "table")}; the primary was at {run.EndPosition} after the last chunk");
         foreach (var n in run.Notes)
         {
             Console.WriteLine($"note: {n}");
@@ -40,7 +40,9 @@ internal static class ChecksumPrinter
         var run = report.Run;
         var doc = new ChecksumJsonReport(run.Run, run.Primary, run.EndPosition, run.Tables, run.Chunks, report.Outcome.ToString().ToLowerInvariant(), report.Summary,
             run.Notes, report.Rows, [.. report.Members.Select(m => new MemberJson(m.Member, m.Position, m.ChunksSeen, m.Error))]);
-        Console.WriteLine(JsonSerializer.Serialize(doc, ChecksumCliJson.Default.ChecksumJsonReport));
+        // Key ranges hold '<': written as is, not as \u003C (the output is for scripts and people, not for HTML).
+        var options = new JsonSerializerOptions(ChecksumCliJson.Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        Console.WriteLine(JsonSerializer.Serialize(doc, new ChecksumCliJson(options).ChecksumJsonReport));
     }
 
     private static string Count(long? n) => n?.ToString(CultureInfo.InvariantCulture) ?? "-";

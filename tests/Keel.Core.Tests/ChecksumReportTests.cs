@@ -53,4 +53,11 @@ public sealed class ChecksumReportTests
         Assert.Equal(row.RowTexts, report.Rows.Select(r =>
             $"{r.Member} {r.Table} {r.Chunk?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {(r.KeyRange.Length > 0 ? r.KeyRange : "-")} {r.RowsHere?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}/{r.RowsPrimary?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {r.Verdict}"));
     }
+
+    [Fact]
+    public void A_run_of_one_table_and_one_chunk_says_so_in_the_singular()
+    {
+        var report = ChecksumReport.Build(Run with { Tables = ["app.t"], Chunks = 1 }, [Clean("m2") with { ChunksSeen = 1 }]);
+        Assert.Equal("no differences in 1 chunk of 1 table (1 member compared with m1)", report.Summary);
+    }
 }

@@ -73,9 +73,16 @@ public sealed class PlaygroundCluster : IAsyncDisposable
         return new PlaygroundCluster(output, new PlaygroundBenchCluster(runner, spec));
     }
 
-    /// <summary>A base port whose 40 following ports are all free right now.</summary>
+    /// <summary>
+    /// A base port whose 40 following ports are all free right now; KEEL_TEST_PORT_BASE fixes it instead (a host
+    /// shared with others, where each keeps to their own block of ports).
+    /// </summary>
     internal static int FreePortBase()
     {
+        if (int.TryParse(Environment.GetEnvironmentVariable("KEEL_TEST_PORT_BASE"), System.Globalization.CultureInfo.InvariantCulture, out var fixedBase))
+        {
+            return fixedBase;
+        }
         var random = new Random();
         for (var attempt = 0; attempt < 200; attempt++)
         {

@@ -49,7 +49,7 @@ public sealed record ChecksumReport(ChecksumRun Run, IReadOnlyList<MemberChecksu
             }
         }
         var chunks = rows.Count(r => r.Chunk is not null);
-        var scope = string.Create(CultureInfo.InvariantCulture, $"{run.Chunks} chunks of {run.Tables.Count} tables");
+        var scope = $"{Count(run.Chunks, "chunk")} of {Count(run.Tables.Count, "table")}";
         var (outcome, summary) = (differing.Count, failed.Count) switch
         {
             ( > 0, _) => (ChecksumOutcome.Differs, string.Create(CultureInfo.InvariantCulture,
@@ -68,6 +68,9 @@ public sealed record ChecksumReport(ChecksumRun Run, IReadOnlyList<MemberChecksu
         ChecksumOutcome.Differs => 1,
         _ => 2,
     };
+
+    /// <summary>"1 table", "3 tables".</summary>
+    public static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
 
     private static string Describe(ChunkVerdict verdict) => verdict switch
     {
