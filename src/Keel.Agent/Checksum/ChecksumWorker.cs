@@ -74,15 +74,24 @@ public sealed class ChecksumWorker(MySqlConnectOptions root, string member, Func
                 await sql.QueryAsync(s, ct);
             }
             var started = new ChecksumRun(run, member, ChecksumRunState.Running, tables ?? all, 0, 0, null, null, [], null);
+            string? other = null;
             lock (_lock)
             {
+                // Checked again: another request may have started a run while this one set up its session.
                 if (_current is { State: ChecksumRunState.Running } going)
                 {
-                    _ = sql.DisposeAsync().AsTask();
-                    return Refuse($"checksum run {going.Run} is still going", 409);
+                    other = going.Run;
                 }
-                _current = started;
-                _running = Task.Run(() => RunAsync(sql, started, chunkRows), CancellationToken.None);
+                else
+                {
+                    _current = started;
+                    _running = Task.Run(() => RunAsync(sql, started, chunkRows), CancellationToken.None);
+                }
+            }
+            if (other is not null)
+            {
+                await sql.DisposeAsync();
+                return Refuse($"checksum run {other} is still going", 409);
             }
             log.ChecksumStarted(member, run, started.Tables.Count, chunkRows);
             return new ChecksumAnswer<ChecksumRun>(started, 202, null);
