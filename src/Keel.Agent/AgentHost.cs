@@ -47,7 +47,10 @@ public static class AgentHost
         // Checksum runs use sessions of their own with a longer statement timeout than the HA loop's.
         await using var checksums = new Checksum.ChecksumWorker(server.RootOptions(), m.Name,
             () => HealthRules.IsPrimary(status.Latest, time.GetUtcNow()), () => status.Latest?.Snapshot.Cluster?.Leader?.Name, log);
-        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, new Clone.CloneDonor(server), checksums);
+        using var doctorHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var doctor = new Doctor.LocalDoctor(config, server, status, () => janitor.Latest, proxy, time);
+        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, new Clone.CloneDonor(server), checksums,
+            doctor, new Doctor.LinkProbe(doctorHttp, config.Api.Token));
         await api.StartAsync(ct);
         log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
         // Backups run beside the HA loop, never inside it: a backup takes minutes, a tick milliseconds.

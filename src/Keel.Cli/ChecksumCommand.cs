@@ -24,7 +24,7 @@ internal static class ChecksumCommand
         var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var timeout = new Option<int>("--timeout") { Description = "seconds for the whole check: the run on the primary, then the members catching up", DefaultValueFactory = _ => 300 };
-        var token = new Option<string?>("--token") { Description = "the agents' api.token (default: $KEEL_API_TOKEN, else the playground's)" };
+        var token = ClusterTarget.TokenOption();
         var cmd = new Command("checksum", "Find rows that differ between members: chunked checksums compared at the same replication position, without stopping writes")
         {
             o.Home, o.Etcd, o.Cluster, tables, chunkRows, format, timeout, token,
@@ -36,7 +36,7 @@ internal static class ChecksumCommand
             {
                 return 2;
             }
-            var key = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("KEEL_API_TOKEN") ?? target.Playground?.ApiToken;
+            var key = target.ApiToken(parse.GetValue(token));
             if (string.IsNullOrEmpty(key))
             {
                 await Console.Error.WriteLineAsync("keel checksum: the agents' API needs their api.token: pass --token or set KEEL_API_TOKEN");

@@ -8,14 +8,18 @@ namespace Keel.Cli;
 /// <summary>Which cluster a command talks to: the playground in --home, or --etcd URL with --cluster NAME.</summary>
 internal sealed class ClusterTarget : IDisposable
 {
-    private ClusterTarget(EtcdClient etcd, string cluster, PlaygroundSpec? playground = null)
+    private ClusterTarget(EtcdClient etcd, IReadOnlyList<Uri> endpoints, string cluster, PlaygroundSpec? playground = null)
     {
         Etcd = etcd;
+        Endpoints = endpoints;
         Store = new ClusterStore(etcd, new KeyLayout(cluster));
         Playground = playground;
     }
 
     public EtcdClient Etcd { get; }
+
+    /// <summary>The etcd endpoints the client uses (the doctor asks each one on its own).</summary>
+    public IReadOnlyList<Uri> Endpoints { get; }
     public ClusterStore Store { get; }
 
     /// <summary>The playground's description when the target is one (its API token, say); null with --etcd.</summary>
@@ -36,7 +40,7 @@ internal sealed class ClusterTarget : IDisposable
                 Console.Error.WriteLine($"keel {command}: --etcd '{url}' is not a URL such as http://127.0.0.1:2379");
                 return null;
             }
-            return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = [uri] }), parse.GetValue(o.Cluster) ?? "playground");
+            return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = [uri] }), [uri], parse.GetValue(o.Cluster) ?? "playground");
         }
         var layout = PlaygroundLayout.Resolve(parse.GetValue(o.Home));
         var spec = new PlaygroundRunner(layout, TextWriter.Null).LoadSpec();
@@ -50,7 +54,14 @@ internal sealed class ClusterTarget : IDisposable
 
     /// <summary>The playground's cluster, reached through all of its etcd members.</summary>
     public static ClusterTarget ForPlayground(PlaygroundSpec spec) =>
-        new(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.Cluster, spec);
+        new(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.EtcdUrls, spec.Cluster, spec);
+
+    /// <summary>--token: the agents' api.token, for the endpoints that act or measure.</summary>
+    public static Option<string?> TokenOption() =>
+        new("--token") { Description = "the agents' api.token (default: $KEEL_API_TOKEN, else the playground's)" };
+
+    /// <summary>The token given, else $KEEL_API_TOKEN, else the playground's; null when none is known.</summary>
+    public string? ApiToken(string? given) => given ?? Environment.GetEnvironmentVariable("KEEL_API_TOKEN") ?? Playground?.ApiToken;
 
     public void Dispose() => Etcd.Dispose();
 }

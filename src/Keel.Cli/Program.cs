@@ -16,6 +16,7 @@ root.Subcommands.Add(ReinitCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(ChecksumCommand.Create());
 root.Subcommands.Add(RestoreCommand.Create());
+root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(MemberCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(WatchdogCommand.Create());

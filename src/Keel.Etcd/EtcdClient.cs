@@ -125,7 +125,7 @@ public sealed class EtcdClient : IEtcdClient
     {
         var response = await _transport.CallToAsync(0,
             async (e, o) => await e.Maintenance.StatusAsync(new Proto.StatusRequest(), o), ct);
-        return new EtcdMemberStatus(response.Header.MemberId, response.Leader, (long)response.RaftTerm);
+        return new EtcdMemberStatus(response.Header.MemberId, response.Leader, (long)response.RaftTerm, response.DbSize, response.Version);
     }
 
     /// <summary>etcd takes whole seconds; round up so a lease never lives shorter than asked.</summary>

@@ -1,3 +1,5 @@
+using Keel.Os;
+
 namespace Keel.Network;
 
 /// <summary>Fault injection: always on the namespace side, never on the root side (see test-hosts.md, rule 3).</summary>
@@ -55,12 +57,38 @@ public sealed partial class NetworkLab
         }
     }
 
-    /// <summary>Every host: NIC up and isolation rules gone.</summary>
+    /// <summary>
+    /// Slows what the host sends to <paramref name="megabits"/> Mbit/s with a token bucket (tc tbf) on its NIC, inside
+    /// its namespace: a slow or mis-negotiated port. Only the host's outgoing direction is slowed, so the link is
+    /// asymmetric, as a duplex mismatch is. (netem is not available on this kind of machine; tbf is.)
+    /// </summary>
+    public async Task ShapeAsync(string name, int megabits, CancellationToken ct)
+    {
+        var h = Host(name);
+        await ExternalCommand.RunCheckedAsync(
+            ["ip", "netns", "exec", h.Namespace, ExternalPrograms.Path("tc"), "qdisc", "replace", "dev", h.NamespaceInterface, "root",
+             "tbf", "rate", $"{megabits}mbit", "burst", "32kbit", "latency", "400ms"], ExternalCommand.DefaultTimeout, ct);
+    }
+
+    /// <summary>Removes a host's shaping (nothing to do when there is none).</summary>
+    public async Task UnshapeAsync(string name, CancellationToken ct)
+    {
+        var h = Host(name);
+        var r = await ExternalCommand.RunAsync(
+            ["ip", "netns", "exec", h.Namespace, ExternalPrograms.Path("tc"), "qdisc", "del", "dev", h.NamespaceInterface, "root"], ExternalCommand.DefaultTimeout, ct);
+        if (!r.Ok && !r.StdErr.Contains("No such file or directory", StringComparison.Ordinal) && !r.StdErr.Contains("Cannot delete qdisc with handle of zero", StringComparison.Ordinal))
+        {
+            throw new NetworkLabException($"tc qdisc del on {name} failed: {r.StdErr.Trim()}");
+        }
+    }
+
+    /// <summary>Every host: NIC up, shaping and isolation rules gone.</summary>
     public async Task HealAsync(CancellationToken ct)
     {
         foreach (var h in Hosts)
         {
             await NicUpAsync(h.Name, ct);
+            await UnshapeAsync(h.Name, ct);
             foreach (var rule in IsolationRules)
             {
                 // Bounded: Isolate never inserts a rule twice, so one pass normally suffices.

@@ -16,7 +16,8 @@ namespace Keel.Agent.Api;
 /// </summary>
 public static class AgentApi
 {
-    public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time, Clone.CloneDonor? donor = null, Checksum.ChecksumWorker? checksum = null)
+    public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time, Clone.CloneDonor? donor = null,
+        Checksum.ChecksumWorker? checksum = null, Doctor.LocalDoctor? doctor = null, Doctor.LinkProbe? links = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -107,6 +108,38 @@ public static class AgentApi
             }
             return Results.Json(status.Journal.Since(since), ApiJson.Default.IReadOnlyListJournalEntry);
         });
+
+        // `keel doctor`: this host's checks (read-only, like /cluster), and the links from every peer to here, measured
+        // with bursts the peers' agents send (behind the token: a burst is a second of full bandwidth).
+        if (doctor is not null && links is not null)
+        {
+            app.MapGet("/doctor", async (CancellationToken ct) => Results.Json(await doctor.RunAsync(ct), ApiJson.Default.LocalDoctorReport));
+            app.MapGet("/doctor/network", async (HttpRequest request, CancellationToken ct) =>
+            {
+                if (Denied(request) is { } denied)
+                {
+                    return denied;
+                }
+                var peers = status.Latest?.Snapshot.Cluster?.Members.Values.Where(m => m.Name != config.Member.Name).OrderBy(m => m.Name, StringComparer.Ordinal).ToList() ?? [];
+                var measured = new List<Keel.Core.Doctor.ClusterDoctorRules.LinkReading>();
+                foreach (var peer in peers)
+                {
+                    measured.Add(await links.MeasureAsync(config.Member.Name, peer, ct));
+                }
+                return Results.Json(new Doctor.NetworkDoctorReport(config.Member.Name, measured), ApiJson.Default.NetworkDoctorReport);
+            });
+            app.MapGet("/doctor/burst", async (HttpContext context, CancellationToken ct) =>
+            {
+                if (Denied(context.Request) is { } denied)
+                {
+                    await denied.ExecuteAsync(context);
+                    return;
+                }
+                var ms = int.TryParse(Query(context.Request, "ms"), out var n) && n > 0 ? n : 1000;
+                context.Response.ContentType = "application/octet-stream";
+                await Doctor.LinkProbe.SendBurstAsync(context.Response.Body, TimeSpan.FromMilliseconds(ms), ct);
+            });
+        }
 
         app.MapGet("/cluster", () =>
         {

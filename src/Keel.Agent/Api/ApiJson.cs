@@ -14,4 +14,6 @@ public sealed record ClusterReport(string Cluster, string? Leader, IReadOnlyList
 [JsonSerializable(typeof(MemberReport))]
 [JsonSerializable(typeof(ClusterReport))]
 [JsonSerializable(typeof(IReadOnlyList<Keel.Agent.Ha.JournalEntry>))]
+[JsonSerializable(typeof(Keel.Agent.Doctor.LocalDoctorReport))]
+[JsonSerializable(typeof(Keel.Agent.Doctor.NetworkDoctorReport))]
 public sealed partial class ApiJson : JsonSerializerContext;
