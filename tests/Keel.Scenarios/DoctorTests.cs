@@ -32,9 +32,12 @@ public sealed class DoctorTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// One playground, four fixtures: m2's binlog_format set to STATEMENT, m3 given m1's server_id, m1's clock skewed
-    /// 7 s by the agent's test hook, and m3's binlog filesystem (a 64 MB tmpfs) filled to its last 10 MB. Before them
-    /// the doctor passes everything (exit 0); after them each check fails naming the member (exit 1).
+    /// One playground and a fixture per check. From the start m2's server reports a version with known bugs
+    /// (MariaDB's `version` option): before the other fixtures that is the one FAIL. Then: m2's binlog_format set to
+    /// STATEMENT, sync_binlog 0, innodb_flush_log_at_trx_commit 2 and a 10 s semi-sync timeout; m3 given m1's
+    /// server_id, AFTER_COMMIT and gtid_strict_mode off; m1's clock skewed 7 s by the agent's test hook; m3's binlog
+    /// filesystem (a 64 MB tmpfs) filled to its last 10 MB; one etcd member killed; m3 deleted from HAProxy's read-only
+    /// backend. Each check then fails (or warns, for one etcd member of three) naming the member.
     /// </summary>
     [Fact]
     public async Task Each_local_check_fails_on_its_fixture_and_passes_without_it()
@@ -44,17 +47,23 @@ public sealed class DoctorTests(ITestOutputHelper output)
             agentYamlExtra: "disk:\n  warn: 40MB\n  critical: 20MB\n",
             mariadbSettings: new Dictionary<string, IReadOnlyDictionary<string, string>>
             {
+                ["m2"] = new Dictionary<string, string> { ["version"] = "10.11.10-MariaDB-keel-test" },
                 ["m3"] = new Dictionary<string, string> { ["log_bin"] = Path.Combine(binlogs.Path, "mysql-bin") },
             });
 
         var (clean, before) = await DoctorAsync(cluster);
-        Assert.DoesNotContain(before, r => r.Verdict == "FAIL");
-        Assert.Equal(0, clean);
+        var fail = Assert.Single(before, r => r.Verdict == "FAIL");
+        Assert.Equal(("m2", "server version"), (fail.Member, fail.Check));
+        Assert.Contains("https://jira.mariadb.org/browse/MDEV-35109", fail.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, clean);
         Assert.Contains(before, r => r.Check == "link m1→m2" && r.Verdict != "FAIL");
         Assert.Contains(before, r => r.Check == "etcd leader" && r.Verdict == "PASS");
 
-        await cluster.RootQueryAsync("m2", "SET GLOBAL binlog_format = 'STATEMENT'");
-        await cluster.RootQueryAsync("m3", "SET GLOBAL server_id = 1");
+        await cluster.RootQueryAsync("m2", "SET GLOBAL binlog_format = 'STATEMENT', sync_binlog = 0, innodb_flush_log_at_trx_commit = 2, rpl_semi_sync_master_timeout = 10000");
+        await cluster.RootQueryAsync("m3", "SET GLOBAL server_id = 1, rpl_semi_sync_master_wait_point = 'AFTER_COMMIT', gtid_strict_mode = OFF");
+        cluster.Runner.Etcd(cluster.Spec).Kill("e3");
+        var haproxy = new Keel.Agent.Proxy.HaproxyRuntime(cluster.Layout.HaproxySocket, TimeSpan.FromSeconds(5));
+        output.WriteLine(await haproxy.SendAsync(["set server keel_ro/m3 state maint", "shutdown sessions server keel_ro/m3", "del server keel_ro/m3"], CancellationToken.None));
         await File.WriteAllTextAsync(Path.Combine(cluster.Layout.MemberRun("m1"), Keel.Agent.Doctor.LocalDoctor.ClockOffsetFile), "7s");
         binlogs.FillUntilFree(10L << 20);
         // The agent measures its disks every tick.
@@ -64,14 +73,21 @@ public sealed class DoctorTests(ITestOutputHelper output)
         var (failed, after) = await DoctorAsync(cluster, "--no-network");
         Assert.Equal(1, failed);
         AssertVerdict(after, "m2", "binlog_format", "FAIL", "binlog_format is STATEMENT, not ROW");
+        AssertVerdict(after, "m2", "sync_binlog", "FAIL", "sync_binlog is 0, not 1");
+        AssertVerdict(after, "m2", "innodb_flush_log_at_trx_commit", "FAIL", "is 2, not 1");
+        AssertVerdict(after, "m2", "rpl_semi_sync_master_timeout", "FAIL", "10000 ms");
+        AssertVerdict(after, "m3", "rpl_semi_sync_master_wait_point", "FAIL", "AFTER_COMMIT");
+        AssertVerdict(after, "m3", "gtid_strict_mode", "FAIL", "gtid_strict_mode is OFF");
+        AssertVerdict(after, "etcd", "etcd members", "WARN", "2 of 3 etcd endpoints answer");
+        AssertVerdict(after, "m1", "haproxy keel_ro", "FAIL", "backend keel_ro lacks m3");
         AssertVerdict(after, "m3", "server_id", "FAIL", "server_id 1 is also m1's");
         AssertVerdict(after, "m1", "server_id", "FAIL", "server_id 1 is also m3's");
         AssertVerdict(after, "m1", "clock skew", "FAIL", "ms from the cluster's median");
         AssertVerdict(after, "m3", "disk", "FAIL", "binlog filesystem");
         AssertVerdict(after, "m2", "clock skew", "PASS", "");
 
-        await cluster.RootQueryAsync("m2", "SET GLOBAL binlog_format = 'ROW'");
-        await cluster.RootQueryAsync("m3", "SET GLOBAL server_id = 3");
+        await cluster.RootQueryAsync("m2", "SET GLOBAL binlog_format = 'ROW', sync_binlog = 1, innodb_flush_log_at_trx_commit = 1");
+        await cluster.RootQueryAsync("m3", "SET GLOBAL server_id = 3, gtid_strict_mode = ON");
     }
 
     /// <summary>
