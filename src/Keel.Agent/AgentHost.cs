@@ -39,6 +39,11 @@ public static class AgentHost
             status.Journal.Add(new JournalEntry(time.GetUtcNow(), m.Name, 700, text));
         });
         var executor = new HaExecutor(config, store, control, proxy, time, log, joiner);
+        if (config.Galera is { } galera)
+        {
+            await RunGaleraAsync(config, galera, server, sql, etcd, store, status, time, log, ct);
+            return;
+        }
         var janitor = new Binlogs.BinlogJanitor(config, server, status, time, log);
         await using var loop = new HaLoop(config, etcd, store, server, probe, executor, status, time, log, () => janitor.Latest);
         running = loop;
@@ -74,6 +79,32 @@ public static class AgentHost
         }
     }
 
+    /// <summary>
+    /// Galera mode: the Galera loop and the same REST API (health from clustercheck's rule, the writer key as /primary).
+    /// Backups, the binlog archive and retention stay with replication mode for now.
+    /// </summary>
+    private static async Task RunGaleraAsync(AgentConfig config, Galera.GaleraConfig galera, MariaDbServer server, LocalConnection sql, EtcdClient etcd,
+        ClusterStore store, AgentStatus status, TimeProvider time, ILogger log, CancellationToken ct)
+    {
+        var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout);
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var executor = new Galera.GaleraExecutor(config, store, server, control, http, time);
+        await using var loop = new Galera.GaleraLoop(config, galera, etcd, store, new Galera.GaleraProbe(server, sql, config.Timing.RequestTimeout), executor, status, time, log);
+        await CheckEtcdAsync(etcd, config, ct);
+        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time);
+        await api.StartAsync(ct);
+        log.Started(config.Member.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
+        try
+        {
+            await loop.RunAsync(ct);
+        }
+        finally
+        {
+            log.Stopping(config.Member.Name);
+            await api.StopAsync(CancellationToken.None);
+        }
+    }
+
     /// <summary>The local server as this member's configuration describes it (the agent's and the watchdog's view).</summary>
     public static MariaDbServer ServerFor(AgentConfig config) => new(new MariaDbServerOptions
     {
@@ -82,12 +113,18 @@ public static class AgentHost
         Port = config.Member.Port,
         ServerId = config.Member.ServerId,
         BindAddress = config.Member.BindAddress,
-        ExtraSettings = WithAgentDefaults(config.Member.MariadbSettings),
+        ExtraSettings = WithAgentDefaults(config.Galera is { } g
+            ? Galera.GaleraSettings.For(config, g).Concat(config.Member.MariadbSettings).GroupBy(kv => kv.Key).ToDictionary(x => x.Key, x => x.Last().Value)
+            : config.Member.MariadbSettings),
     });
 
     /// <summary>Runs the fencing watchdog of one member until cancelled.</summary>
     public static Task RunWatchdogAsync(AgentConfig config, ILoggerFactory logging, CancellationToken ct) =>
-        new Fencing.Watchdog(config, ServerFor(config), TimeProvider.System, logging.CreateLogger("keel.watchdog")).RunAsync(ct);
+        config.Galera is not null
+            // Galera fences by itself: a node outside the Primary Component refuses writes, and every node is
+            // writable at the server level by design, so the read_only watchdog has nothing to do.
+            ? Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default)
+            : new Fencing.Watchdog(config, ServerFor(config), TimeProvider.System, logging.CreateLogger("keel.watchdog")).RunAsync(ct);
 
     /// <summary>
     /// Semi-sync's source side starts off on every member: it has no timeout here (no silent fallback to async), so

@@ -11,13 +11,14 @@ internal static class UpCommand
         var portBase = new Option<int?>("--port-base") { Description = "First of the playground's ports on a first run (default 3400: read-write 3401, read-only 3402, members 3411-3413, APIs 3421-3423, etcd 3431-3432)" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for a healthy cluster", DefaultValueFactory = _ => 180 };
         var isolated = new Option<bool>("--isolated-hosts") { Description = "Run each member (agent and server) in its own network namespace, so that `keel chaos nic-down MEMBER` can cut it off (root only)" };
-        var cmd = new Command("up", "Start a local three-member cluster (etcd, MariaDB under Keel agents, HAProxy); harmless when already up") { home, portBase, timeout, isolated };
+        var galera = new Option<bool>("--galera") { Description = "MariaDB Galera nodes (galera-4, SST by mariabackup) instead of replication members" };
+        var cmd = new Command("up", "Start a local three-member cluster (etcd, MariaDB under Keel agents, HAProxy); harmless when already up") { home, portBase, timeout, isolated, galera };
         cmd.SetAction(async (parse, ct) =>
         {
             var runner = new PlaygroundRunner(PlaygroundLayout.Resolve(parse.GetValue(home)), Console.Out);
             try
             {
-                var wanted = runner.LoadOrCreateSpec(() => PlaygroundSpec.Default(parse.GetValue(portBase) ?? 3400) with { IsolatedHosts = parse.GetValue(isolated) });
+                var wanted = runner.LoadOrCreateSpec(() => PlaygroundSpec.Default(parse.GetValue(portBase) ?? 3400) with { IsolatedHosts = parse.GetValue(isolated), Galera = parse.GetValue(galera) });
                 if (parse.GetValue(isolated) && !wanted.IsolatedHosts)
                 {
                     throw new PlaygroundException($"the playground in {runner.Layout.Home} was created on plain loopback; `keel down --purge` first, or use another --home");

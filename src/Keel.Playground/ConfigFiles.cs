@@ -45,8 +45,13 @@ public static class ConfigFiles
           admin_socket: {layout.HaproxySocket}
           rw_backend: {ReadWriteBackend}
           ro_backend: {ReadOnlyBackend}
-        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}{BackupYaml(spec, layout)}{spec.AgentYamlExtra ?? ""}
+        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}{BackupYaml(spec, layout)}{GaleraYaml(spec, m)}{spec.AgentYamlExtra ?? ""}
         """;
+
+    /// <summary>Galera mode: every node's group communication address, and a 30 s recovery wait (the playground restarts fast).</summary>
+    private static string GaleraYaml(PlaygroundSpec spec, PlaygroundMember m) => spec.Galera
+        ? $"mode: galera\ngalera:\n  port: {spec.GaleraPort(m)}\n  peers: [{string.Join(", ", spec.Members.Select(p => $"{p.Address}:{spec.GaleraPort(p)}"))}]\n  recovery_wait: 30s\n"
+        : "";
 
     private static string MariadbSettingsYaml(PlaygroundSpec spec, PlaygroundMember m) =>
         spec.MariadbSettings?.GetValueOrDefault(m.Name) is { Count: > 0 } settings

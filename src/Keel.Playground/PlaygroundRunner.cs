@@ -283,6 +283,13 @@ public sealed class PlaygroundRunner
         {
             return $"waiting for the agents of {string.Join(", ", stale)} to report";
         }
+        if (spec.Galera)
+        {
+            var notSynced = spec.Members.Where(m => !(view.Members.TryGetValue(m.Name, out var n) && n.Server == ServerStatus.Running && n.Galera is { Recovered: false } g && g.Serves(false)))
+                .Select(m => m.Name).ToList();
+            healthy = notSynced.Count == 0 && view.Leader is not null;
+            return healthy ? "healthy" : notSynced.Count > 0 ? $"waiting for {string.Join(", ", notSynced)} to be Synced in the Primary Component" : "choosing a writer";
+        }
         if (view.Leader is not { } leader)
         {
             return view.IsInitialized ? "electing a primary" : "initializing the cluster";

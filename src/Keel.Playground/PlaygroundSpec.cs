@@ -68,6 +68,12 @@ public sealed record PlaygroundSpec(
     /// <summary>`backup.verify`: each backup taken is restored and checked at once.</summary>
     public bool BackupVerify { get; init; }
 
+    /// <summary>Galera mode (`keel up --galera`): MariaDB Galera nodes instead of replication members.</summary>
+    public bool Galera { get; init; }
+
+    /// <summary>A member's Galera group communication port (IST on + 1, SST on + 2): base + 41 + 3 * (server id - 1), after etcd's.</summary>
+    public int GaleraPort(PlaygroundMember m) => BasePort + 41 + (3 * (m.ServerId - 1));
+
     /// <summary>Extra top-level YAML for every agent (tests: disk thresholds, binlog retention caps); null: none.</summary>
     public string? AgentYamlExtra { get; init; }
 
@@ -113,7 +119,8 @@ public sealed record PlaygroundSpec(
     public IEnumerable<int> AllPorts() =>
         (IsolatedHosts ? [] : Members.SelectMany(m => new[] { m.MySqlPort, m.ApiPort }))
             .Concat(EtcdMembers.SelectMany(e => new[] { e.ClientPort, e.PeerPort }))
-            .Concat([ReadWritePort, ReadOnlyPort]);
+            .Concat([ReadWritePort, ReadOnlyPort])
+            .Concat(Galera && !IsolatedHosts ? Members.SelectMany(m => new[] { GaleraPort(m), GaleraPort(m) + 1, GaleraPort(m) + 2 }) : []);
 
     /// <summary>The base the default ports were counted from (read-write is base + 1).</summary>
     public int BasePort => ReadWritePort - 1;

@@ -37,7 +37,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
     /// <summary>Short TTL so that lease cases finish quickly; still within the timing rule.</summary>
     public static async Task<PlaygroundCluster> StartAsync(ITestOutputHelper output, string ttl = "6s", bool isolatedHosts = false, int? cloneMaxRateMb = null,
         string? backupSchedule = null, int? backupRetentionCount = null, bool backupVerify = false, string? agentYamlExtra = null,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? mariadbSettings = null)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? mariadbSettings = null, bool galera = false)
     {
         var home = TestPaths.NewTempDir("pg");
         var layout = new PlaygroundLayout(home);
@@ -58,6 +58,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             BackupVerify = backupVerify,
             AgentYamlExtra = agentYamlExtra,
             MariadbSettings = mariadbSettings,
+            Galera = galera,
         };
         try
         {
@@ -74,7 +75,7 @@ public sealed class PlaygroundCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// A base port whose 40 following ports are all free right now; KEEL_TEST_PORT_BASE fixes it instead (a host
+    /// A base port whose 50 following ports are all free right now (Galera nodes use base + 41 to + 49); KEEL_TEST_PORT_BASE fixes it instead (a host
     /// shared with others, where each keeps to their own block of ports).
     /// </summary>
     internal static int FreePortBase()
@@ -89,12 +90,12 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             // Below the kernel's ephemeral range (32768 and up by default): a port there can be taken at any moment
             // as the source port of some outgoing connection, between our check and the server's bind.
             var basePort = random.Next(110, 320) * 100;
-            if (Enumerable.Range(basePort, 40).All(IsFree))
+            if (Enumerable.Range(basePort, 50).All(IsFree))
             {
                 return basePort;
             }
         }
-        throw new InvalidOperationException("no free block of 40 ports found on 127.0.0.1");
+        throw new InvalidOperationException("no free block of 50 ports found on 127.0.0.1");
     }
 
     private static bool IsFree(int port)

@@ -12,6 +12,7 @@ public static class HealthRules
     public static bool IsPrimary(TickResult? t, DateTimeOffset now) =>
         t is not null
         && Fresh(t, now)
+        && t.GaleraServes is null or true
         && t.Snapshot.Cluster?.Leader?.Name == t.Snapshot.Self.Name
         && t.Snapshot.Local.IsWritable
         && t.Snapshot.Lease is { IsLost: false } lease
@@ -19,6 +20,11 @@ public static class HealthRules
 
     public static bool IsStreamingReplica(TickResult? t, DateTimeOffset now)
     {
+        if (t?.GaleraServes is { } serves)
+        {
+            // Galera: every serving node but the writer takes reads; a node outside the Primary Component none.
+            return serves && Fresh(t, now) && t.Snapshot.Cluster?.Leader?.Name != t.Snapshot.Self.Name;
+        }
         if (t is null || !Fresh(t, now) || t.Snapshot.Local is not { Status: ServerStatus.Running, ReadOnly: true, Replication: { IoRunning: true, SqlRunning: true } r })
         {
             return false;
@@ -30,7 +36,7 @@ public static class HealthRules
     }
 
     public static bool IsHealthy(TickResult? t, DateTimeOffset now) =>
-        t is not null && Fresh(t, now) && t.Snapshot.Local.Status == ServerStatus.Running;
+        t is not null && Fresh(t, now) && t.Snapshot.Local.Status == ServerStatus.Running && t.GaleraServes is null or true;
 
     public static bool IsLive(TickResult? t, DateTimeOffset now) => t is not null && Fresh(t, now);
 

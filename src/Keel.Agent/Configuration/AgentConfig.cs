@@ -27,6 +27,9 @@ public sealed record AgentConfig(
     /// <summary>`clone.keep_old_copies`: after each clone only the newest N datadirs moved aside are kept; null (default): all are kept.</summary>
     public int? KeepOldCopies { get; init; }
 
+    /// <summary>`mode: galera` with its `galera` section; null in replication mode (the default).</summary>
+    public Galera.GaleraConfig? Galera { get; init; }
+
     /// <summary>`disk`: free-space thresholds and whether a primary at the critical level hands over.</summary>
     public Keel.Core.Disk.DiskPolicy Disk { get; init; } = Keel.Core.Disk.DiskPolicy.Default;
 

@@ -54,13 +54,36 @@ public static class AgentConfigLoader
         var backup = ReadBackup(top.Section("backup", required: false));
         var disk = ReadDisk(top.Section("disk", required: false));
         var binlogs = ReadBinlogs(top.Section("binlogs", required: false));
+        var mode = top.String("mode", required: false, fallback: "replication")!;
+        top.Check("mode", mode is "replication" or "galera", $"must be replication or galera, not '{mode}'");
+        var galera = ReadGalera(top.Section("galera", required: mode == "galera"));
+        top.Check("galera", galera is null || mode == "galera", "is only read with mode: galera");
         top.RejectUnknown();
 
         if (errors.Count > 0)
         {
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         }
-        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs };
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs, Galera = mode == "galera" ? galera : null };
+    }
+
+    /// <summary>galera.port (group communication; IST on port + 1, SST on port + 2), galera.peers (every node's host:port), galera.recovery_wait (default 60s), galera.donor_serves (default false).</summary>
+    private static Galera.GaleraConfig? ReadGalera(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        var port = f.Int("port", required: false, 4567, 1, 65533);
+        var peers = f.StringList("peers", required: true);
+        foreach (var peer in peers)
+        {
+            f.Check("peers", peer.Contains(':', StringComparison.Ordinal), $"'{peer}' is not host:port, such as 10.0.0.5:4567");
+        }
+        var wait = f.Duration("recovery_wait", TimeSpan.FromSeconds(60));
+        var donor = f.Bool("donor_serves", false);
+        f.RejectUnknown();
+        return new Galera.GaleraConfig(port, peers, wait, donor);
     }
 
     /// <summary>disk.warn and disk.critical (a share such as 10% or a size such as 2GB), disk.handover (default true).</summary>

@@ -4,7 +4,11 @@ using Keel.Core.Model;
 namespace Keel.Agent.Ha;
 
 /// <summary>The result of the last tick, read by the REST API without touching MySQL or etcd.</summary>
-public sealed record TickResult(HaSnapshot Snapshot, Decision Decision, MemberState Published, DateTimeOffset At);
+public sealed record TickResult(HaSnapshot Snapshot, Decision Decision, MemberState Published, DateTimeOffset At)
+{
+    /// <summary>Galera mode: the node serves by clustercheck's rule (Primary Component, ready, Synced); null in replication mode.</summary>
+    public bool? GaleraServes { get; init; }
+}
 
 /// <summary>Holds the latest <see cref="TickResult"/>; written by the loop, read by API requests.</summary>
 public sealed class AgentStatus

@@ -55,6 +55,31 @@ public sealed class ServerControl
     }
 
     /// <summary>
+    /// Galera: initialises an empty datadir, starts the server with <paramref name="extraArgs"/> (a bootstrap's
+    /// --wsrep-new-cluster) and, on the node that starts a new Primary Component, makes sure Keel's accounts exist
+    /// (Galera replicates them to the others; a joiner gets them with its state transfer).
+    /// </summary>
+    public async Task<int> StartGaleraAsync(IReadOnlyList<string> extraArgs, bool ensureUsers, TimeSpan startTimeout, CancellationToken ct)
+    {
+        await _sql.ResetAsync();
+        await _server.InitializeAsync(ct);
+        var pid = await _server.StartAsync(extraArgs, startTimeout, ct);
+        if (ensureUsers)
+        {
+            await EnsureUsersAsync(ct);
+        }
+        return pid;
+    }
+
+    /// <summary>Galera joiner: initialises an empty datadir and launches the server without waiting (see <see cref="MariaDbServer.LaunchWithoutWaiting"/>).</summary>
+    public async Task<int> LaunchGaleraJoinerAsync(CancellationToken ct)
+    {
+        await _sql.ResetAsync();
+        await _server.InitializeAsync(ct);
+        return _server.LaunchWithoutWaiting([]);
+    }
+
+    /// <summary>
     /// Creates Keel's accounts on this member with sql_log_bin=0: every member has them from its first start, so any
     /// member can serve as a source at once, and they add no GTIDs that could look errant.
     /// </summary>

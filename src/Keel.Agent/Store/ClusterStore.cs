@@ -34,6 +34,7 @@ public sealed class ClusterStore
         var purgeOld = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         Keel.Core.Backup.BackupOutcome? lastBackup = null;
         Keel.Core.Backup.Archive.ArchiveStatus? archive = null;
+        Keel.Core.Galera.GaleraBootstrapRecord? galeraBootstrap = null;
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
         {
@@ -83,6 +84,10 @@ public sealed class ClusterStore
                     // Not ours to judge here: status simply shows no last backup.
                 }
             }
+            else if (kv.Key == Keys.GaleraBootstrap)
+            {
+                galeraBootstrap = StoreJson.Read<Keel.Core.Galera.GaleraBootstrapRecord>(kv.Value);
+            }
             else if (kv.Key == Keys.Request)
             {
                 request = StoreJson.Read<ClusterRequest>(kv.Value);
@@ -96,7 +101,7 @@ public sealed class ClusterStore
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup, archive);
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup, archive, galeraBootstrap);
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
@@ -150,6 +155,35 @@ public sealed class ClusterStore
             await AppendHistoryAsync(new HistoryEntry(now, null, member, why, ""), ct);
         }
         return result.Succeeded;
+    }
+
+    /// <summary>
+    /// Galera: takes the bootstrap key (under this agent's lease) if nobody holds it, and for a new cluster the
+    /// initialize key in the same transaction; false when another node holds either. There is never a second bootstrap.
+    /// </summary>
+    public async Task<bool> TakeGaleraBootstrapAsync(Keel.Core.Galera.GaleraBootstrapRecord record, bool newCluster, long lease, string why, CancellationToken ct)
+    {
+        var result = await _etcd.TxnAsync(new TxnRequest(
+            newCluster ? [Compare.Absent(Keys.GaleraBootstrap), Compare.Absent(Keys.Initialize)] : [Compare.Absent(Keys.GaleraBootstrap)],
+            newCluster
+                ? [new PutOp(Keys.GaleraBootstrap, StoreJson.Write(record), lease), new PutOp(Keys.Initialize, record.Member)]
+                : [new PutOp(Keys.GaleraBootstrap, StoreJson.Write(record), lease)],
+            []), ct);
+        if (result.Succeeded)
+        {
+            await AppendHistoryAsync(new HistoryEntry(record.At, null, record.Member, why, $"{record.ClusterUuid}:{record.Seqno}"), ct);
+        }
+        return result.Succeeded;
+    }
+
+    /// <summary>Galera: deletes the bootstrap key if it still names <paramref name="self"/>.</summary>
+    public async Task DropGaleraBootstrapAsync(string self, CancellationToken ct)
+    {
+        var range = await _etcd.GetAsync(Keys.GaleraBootstrap, ct);
+        if (range.Kvs is [{ } kv] && StoreJson.Read<Keel.Core.Galera.GaleraBootstrapRecord>(kv.Value)?.Member == self)
+        {
+            await _etcd.TxnAsync(new TxnRequest([Compare.ModRevisionIs(Keys.GaleraBootstrap, kv.ModRevision)], [new DeleteOp(Keys.GaleraBootstrap)], []), ct);
+        }
     }
 
     /// <summary>Creates the leader key if nobody holds it; false when it exists.</summary>

@@ -20,6 +20,7 @@ public sealed record KeyLayout(string Cluster)
     public string BackupLast => Prefix + "backup/last";
     public string BackupSlot => Prefix + "backup/slot";
     public string ArchiveLock => Prefix + "archive/lock";
+    public string GaleraBootstrap => Prefix + "galera/bootstrap";
     public string ArchiveStatus => Prefix + "archive/status";
     public string HistoryPrefix => Prefix + "history/";
     public string History(long revision) => HistoryPrefix + revision.ToString("D20", System.Globalization.CultureInfo.InvariantCulture);

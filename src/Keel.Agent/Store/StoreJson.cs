@@ -26,6 +26,7 @@ public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string 
 [JsonSerializable(typeof(ClusterRequest))]
 [JsonSerializable(typeof(StoreMemory))]
 [JsonSerializable(typeof(Keel.Core.Fencing.FencePromise))]
+[JsonSerializable(typeof(Keel.Core.Galera.GaleraBootstrapRecord))]
 public sealed partial class StoreJson : JsonSerializerContext
 {
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);

@@ -23,7 +23,8 @@ public sealed record ClusterView(
     ImmutableSortedSet<string>? ReinitRequested = null,
     ImmutableSortedSet<string>? PurgeOldRequested = null,
     Keel.Core.Backup.BackupOutcome? LastBackup = null,
-    Keel.Core.Backup.Archive.ArchiveStatus? Archive = null)
+    Keel.Core.Backup.Archive.ArchiveStatus? Archive = null,
+    Keel.Core.Galera.GaleraBootstrapRecord? GaleraBootstrap = null)
 {
     /// <summary>Whether the operator's reinit request for <paramref name="name"/> also asks to purge its old datadirs (`--purge-old`).</summary>
     public bool PurgeOldRequestedFor(string name) => PurgeOldRequested?.Contains(name) == true;

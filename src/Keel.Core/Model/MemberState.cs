@@ -51,6 +51,9 @@ public sealed record MemberState
     /// <summary>Free space on the datadir's and the binlogs' filesystems against the disk thresholds; null when not measured.</summary>
     public Disk.MemberDisk? Disk { get; init; }
 
+    /// <summary>Galera mode: the node's wsrep state, or its recovered position while stopped; null in replication mode.</summary>
+    public Galera.GaleraState? Galera { get; init; }
+
     /// <summary>The local binlogs after the last retention pass; null until one ran.</summary>
     public Binlogs.BinlogSummary? Binlogs { get; init; }
 

@@ -71,6 +71,11 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
             }
             warnings.AddRange(DiskWarnings(m));
             var isLeader = name == leader;
+            if (m.Galera is { } galera)
+            {
+                rows.Add(GaleraRow(m, galera, isLeader, notes, warnings));
+                continue;
+            }
             var (role, state) = Classify(m, isLeader, view, out var problem);
             if (problem is not null)
             {
@@ -158,5 +163,29 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
         {
             yield return $"{m.Name}: {binlogs}";
         }
+    }
+
+    /// <summary>
+    /// A Galera node: the writer key holder is the writer, every other node a reader; the state is wsrep's
+    /// (Synced, Donor/Desynced, Joining, ...), the position its seqno; a note per node gives the component, its size and
+    /// flow control, and a node that serves nothing is a warning.
+    /// </summary>
+    private static MemberRow GaleraRow(MemberState m, Galera.GaleraState g, bool isWriter, List<string> notes, List<string> warnings)
+    {
+        var running = m.Server == ServerStatus.Running && !g.Recovered;
+        var state = !running ? m.Server.ToString().ToLowerInvariant()
+            : g.InPrimaryComponent ? g.LocalStateComment ?? "?"
+            : $"{g.LocalStateComment ?? "?"} ({g.ClusterStatus ?? "no component"})";
+        if (running)
+        {
+            notes.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{m.Name}: wsrep {g.LocalStateComment}, {g.ClusterStatus} component of {g.ClusterSize}, seqno {g.Seqno}, flow control paused {g.FlowControlPaused ?? 0:0.###}"));
+        }
+        if (!running || !g.Serves(false))
+        {
+            warnings.Add($"{m.Name} serves neither reads nor writes: {g.Describe()}");
+        }
+        return new MemberRow(m.Name, $"{m.Host}:{m.Port}", isWriter ? "writer" : "reader", state, null,
+            g.Seqno is { } seqno ? $"seqno {seqno}" : "", null, m.ApiUrl, m.AgentPid, m.ServerPid);
     }
 }

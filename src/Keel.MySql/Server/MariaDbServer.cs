@@ -193,6 +193,60 @@ public sealed class MariaDbServer
     }
 
     /// <summary>
+    /// A stopped Galera node's position from InnoDB (`mariadbd --wsrep-recover`): the server recovers, logs
+    /// "WSREP: Recovered position: UUID:SEQNO" and exits. Its own log file, so that the line read is this run's.
+    /// Null when the log holds no such line (the datadir has no Galera state).
+    /// </summary>
+    public async Task<(string Uuid, long Seqno)?> RecoverWsrepPositionAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        WriteDefaultsFile();
+        var log = Path.Combine(Path.GetDirectoryName(ErrorLog)!, "wsrep-recover.log");
+        File.Delete(log);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await ToolRunner.RunAsync("mariadbd", [DefaultsFileArgument, "--wsrep-recover", "--log-error=" + log, "--skip-networking"], _dataDir, deadline.Token);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or Keel.Os.ProgramListException)
+        {
+            throw new MariaDbStartException($"cannot run mariadbd --wsrep-recover: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new MariaDbStartException($"mariadbd --wsrep-recover on {_dataDir} did not finish within {timeout.TotalSeconds:0} s");
+        }
+        const string Marker = "WSREP: Recovered position: ";
+        var line = File.Exists(log) ? File.ReadLines(log).LastOrDefault(l => l.Contains(Marker, StringComparison.Ordinal)) : null;
+        if (line is null)
+        {
+            return null;
+        }
+        // "UUID:SEQNO" and, from 10.5, ",GTID" after it.
+        var position = line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..].Split(',')[0].Trim();
+        var colon = position.LastIndexOf(':');
+        return colon > 0 && long.TryParse(position[(colon + 1)..], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seqno)
+            ? (position[..colon], seqno)
+            : null;
+    }
+
+    /// <summary>
+    /// Starts mariadbd detached and returns at once with the launcher's pid: for a Galera joiner, which opens its
+    /// socket only after its state transfer (minutes), or never while no Primary Component exists. The caller's probes
+    /// follow it from there.
+    /// </summary>
+    public int LaunchWithoutWaiting(IReadOnlyList<string> extraArgs)
+    {
+        WriteDefaultsFile();
+        if (RunningPid() is { } running)
+        {
+            throw new MariaDbStartException($"mariadbd for {DefaultsFile} is already running as pid {running}");
+        }
+        File.Delete(PidFile);
+        return Launch(extraArgs).Id;
+    }
+
+    /// <summary>
     /// Starts mariadbd detached (own session; stdin from /dev/null; stdout/stderr appended to the error log,
     /// so nothing ties it to our lifetime) and waits until root can ping it over the socket. Returns the
     /// server's PID. On exit or timeout throws <see cref="MariaDbStartException"/> with the error log's tail;
@@ -252,17 +306,30 @@ public sealed class MariaDbServer
     /// </summary>
     public int? RunningPid()
     {
-        var pid = ReadPidFile();
-        if (pid is not { } p || !IsProcessAlive(p))
+        if (ReadPidFile() is { } p && IsOurs(p))
         {
-            return null;
+            return p;
         }
+        // A server this instance launched that has not written its pid file yet (a Galera joiner writes it only after
+        // its state transfer): still running, and a second one must not be started on the same datadir.
+        int? launched;
+        lock (_gate)
+        {
+            launched = _started is { HasExited: false } s ? s.Id : null;
+        }
+        // Right after the launch the child may still be sh or setsid, about to exec mariadbd (DetachedLauncher).
+        return launched is { } l && (IsOurs(l) || (IsProcessAlive(l) && ProcFs.CommandLine(l) is [var first, ..]
+            && (first.EndsWith("sh", StringComparison.Ordinal) || first.EndsWith("setsid", StringComparison.Ordinal)))) ? l : null;
+    }
 
-        var args = ProcFs.CommandLine(p);
-        var isOurs = args.Count > 0
-            && args[0].EndsWith("mariadbd", StringComparison.Ordinal)
-            && args.Contains(DefaultsFileArgument);
-        return isOurs ? p : null;
+    private bool IsOurs(int pid)
+    {
+        if (!IsProcessAlive(pid))
+        {
+            return false;
+        }
+        var args = ProcFs.CommandLine(pid);
+        return args.Count > 0 && args[0].EndsWith("mariadbd", StringComparison.Ordinal) && args.Contains(DefaultsFileArgument);
     }
 
     /// <summary>True if the process exists and is neither a zombie ('Z') nor dead ('X').</summary>
