@@ -17,6 +17,7 @@ root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(ChecksumCommand.Create());
 root.Subcommands.Add(RestoreCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(GaleraCommand.Create());
 root.Subcommands.Add(MemberCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(WatchdogCommand.Create());

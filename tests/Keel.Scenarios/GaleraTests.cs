@@ -96,4 +96,70 @@ public sealed class GaleraTests(ITestOutputHelper output)
             Assert.Empty(lost);
         }
     }
+
+    /// <summary>
+    /// The operator's tools: `keel galera rolling-restart` under writes restarts every node, the writer last, each back
+    /// to Synced before the next, with nothing acknowledged lost. Then a full outage while m3's agent is frozen: its
+    /// position is unknown, so the automatic recovery waits; `keel galera bootstrap m1` says that m3's position is
+    /// unknown and changes nothing, and with --force m1 bootstraps and the others join.
+    /// </summary>
+    [Fact]
+    public async Task A_rolling_restart_goes_one_node_at_a_time_and_a_forced_bootstrap_says_what_may_be_lost()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, galera: true);
+        var home = cluster.Layout.Home;
+        await AckedWriter.CreateTableAsync(cluster.ReadWrite);
+        var writes = new AckedWriter(cluster.ReadWrite);
+        using var stop = new CancellationTokenSource();
+        var load = writes.RunAsync(2, stop.Token, pause: TimeSpan.FromMilliseconds(20));
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(writes.Acknowledged.Count > 100 ? "ok" : null), Generous, "writes to get going");
+
+        var pids = (await cluster.ViewAsync()).Members.ToDictionary(kv => kv.Key, kv => kv.Value.ServerPid);
+        var (code, err, text) = await KeelProcess.RunAsync(Generous, ["galera", "rolling-restart", "--home", home]);
+        output.WriteLine(text + err);
+        Assert.True(code == 0, err + text);
+        var after = await cluster.ViewAsync();
+        Assert.All(cluster.Spec.Members, m => Assert.NotEqual(pids[m.Name], after.Members[m.Name].ServerPid));
+        Assert.Contains("restarted and Synced again", text, StringComparison.Ordinal);
+        var before = writes.Acknowledged.Count;
+        await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(writes.Acknowledged.Count > before + 100 ? "ok" : null), Generous, "writes to go on after the rolling restart");
+        await stop.CancelAsync();
+        await load;
+        var acked = writes.Acknowledged.ToList();
+
+        // A full outage with m3's agent frozen: its position is unknown.
+        var m3Agent = after.Members["m3"].AgentPid!.Value;
+        Assert.True(Keel.Os.Signals.Stop(m3Agent, TimeSpan.FromSeconds(5)));
+        try
+        {
+            foreach (var m in cluster.Spec.Members)
+            {
+                cluster.Server(m.Name).Kill();
+            }
+            await PlaygroundCluster.EventuallyAsync(async () =>
+                (await cluster.ViewAsync()).Members.Values.Any(n => n.Galera is { Recovered: false } g && g.Serves(false) && n.Server == ServerStatus.Running) ? null : "down",
+                Generous, "every agent to see its server down");
+            var (refused, why, _) = await KeelProcess.RunAsync(Generous, ["galera", "bootstrap", "m1", "--home", home]);
+            output.WriteLine(why);
+            Assert.Equal(1, refused);
+            Assert.Contains("m3's position is unknown", why, StringComparison.Ordinal);
+            Assert.Contains("nothing changed", why, StringComparison.Ordinal);
+
+            var (forced, ferr, ftext) = await KeelProcess.RunAsync(Generous, ["galera", "bootstrap", "m1", "--force", "--home", home]);
+            output.WriteLine(ftext + ferr);
+            Assert.True(forced == 0, ferr + ftext);
+            Assert.Contains("operator forced", cluster.AgentLog("m1"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Keel.Os.Signals.Send(m3Agent, Keel.Os.Signals.SigCont);
+        }
+        await WaitSyncedAsync(cluster, "every node to join m1's Primary Component");
+        foreach (var m in cluster.Spec.Members)
+        {
+            var ids = await IdsAsync(cluster, m.Name);
+            var missing = acked.Where(id => !ids.Contains(id)).ToList();
+            Assert.True(missing.Count == 0, $"{m.Name} lacks {missing.Count} acknowledged writes");
+        }
+    }
 }

@@ -177,6 +177,10 @@ public sealed class PlaygroundCluster : IAsyncDisposable
             {
                 File.Copy(Layout.WatchdogLog(m.Name), Path.Combine(dir, $"{m.Name}.watchdog.log"), overwrite: true);
             }
+            foreach (var m in Spec.Members.Where(m => File.Exists(Server(m.Name).ErrorLog)))
+            {
+                File.Copy(Server(m.Name).ErrorLog, Path.Combine(dir, $"{m.Name}.mariadb.log"), overwrite: true);
+            }
         }
         await Runner.DownAsync(purge: true, CancellationToken.None);
     }

@@ -150,6 +150,15 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
             {
                 log.BackupDecision(Self, $"removed {remove.Count} old backup(s) ({string.Join(", ", remove.Select(r => r.Id))}) because {reason}");
             }
+            try
+            {
+                PruneArchive(repository, backup);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                // The backup itself succeeded: an archive that cannot be pruned now is pruned after the next one.
+                log.BackupFailed(Self, $"could not prune the binlog archive: {ex.Message}");
+            }
             outcome = new BackupOutcome(manifest.Id, Self, time.GetUtcNow(), passed, sentence);
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or Keel.Os.ProgramListException)
@@ -160,6 +169,40 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
         }
         await store.FinishAsync(outcome, ct);
         await etcd.RevokeLeaseAsync(lease, ct);
+    }
+
+    /// <summary>
+    /// Archive retention follows backup retention: archived binlog files that the oldest kept backup already holds are
+    /// never replayed by any restore (every restore starts from a backup), so they go. Logged with what and why.
+    /// </summary>
+    private void PruneArchive(DirectoryBackupRepository repository, BackupConfig backup)
+    {
+        if (!backup.ArchiveBinlogs)
+        {
+            return;
+        }
+        var oldest = repository.List().OrderBy(m => m.StartedAt).FirstOrDefault();
+        var archive = new Archive.BinlogArchive(backup.Repository);
+        var prunable = Keel.Core.Backup.Archive.ArchiveRetention.Prunable(archive.ReadAll(),
+            oldest is null ? null : Keel.Core.Gtid.GtidPosition.Parse(oldest.GtidPosition));
+        if (prunable.Count == 0)
+        {
+            return;
+        }
+        long bytes = 0;
+        foreach (var file in prunable)
+        {
+            var path = Path.Combine(archive.SegmentPath(file.Segment), file.Name);
+            bytes += new FileInfo(path).Length;
+            File.Delete(path);
+        }
+        foreach (var segment in prunable.Select(f => f.Segment).Distinct(StringComparer.Ordinal)
+            .Where(s => !Directory.EnumerateFileSystemEntries(archive.SegmentPath(s)).Any()))
+        {
+            Directory.Delete(archive.SegmentPath(segment));
+        }
+        log.BackupDecision(Self, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"removed {prunable.Count} archived binlog file(s) ({bytes / 1048576.0:0.#} MB, {prunable[0].Segment}/{prunable[0].Name} to {prunable[^1].Segment}/{prunable[^1].Name}) because the oldest kept backup {oldest!.Id} already holds every transaction in them"));
     }
 
     /// <summary>A failed, missed or dropped backup: in the log, and in `keel history` beside the leadership changes.</summary>

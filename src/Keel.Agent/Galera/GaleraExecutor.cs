@@ -40,7 +40,7 @@ public sealed class GaleraExecutor(AgentConfig config, ClusterStore store, Maria
                 }
             case GaleraAction.Bootstrap b:
                 {
-                    var record = new GaleraBootstrapRecord(self, s.Local?.ClusterUuid, b.Seqno, now);
+                    var record = new GaleraBootstrapRecord(self, s.Local?.ClusterUuid, b.Seqno, now, b.Forced);
                     if (!await store.TakeGaleraBootstrapAsync(record, b.NewCluster, lease, decision.Reason, ct))
                     {
                         return "another node holds the bootstrap key (or initialized the cluster) first";
@@ -62,6 +62,13 @@ public sealed class GaleraExecutor(AgentConfig config, ClusterStore store, Maria
                     var pid = await control.LaunchGaleraJoinerAsync(ct);
                     Recovered = null;
                     return $"launched the local server (pid {pid}) to join the Primary Component; it is Synced after its state transfer (IST, or SST by mariabackup)";
+                }
+            case GaleraAction.RestartServer:
+                {
+                    await store.DeleteGaleraRestartAsync(self, ct);
+                    await server.StopAsync(StartTimeout, ct);
+                    var pid = await control.LaunchGaleraJoinerAsync(ct);
+                    return $"stopped the local server cleanly and launched it again (pid {pid}); it rejoins by IST";
                 }
             case GaleraAction.StopServer:
                 // A node with nobody to join ignores SIGTERM while it waits for a Primary Component; it has applied

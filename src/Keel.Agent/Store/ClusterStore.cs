@@ -35,6 +35,8 @@ public sealed class ClusterStore
         Keel.Core.Backup.BackupOutcome? lastBackup = null;
         Keel.Core.Backup.Archive.ArchiveStatus? archive = null;
         Keel.Core.Galera.GaleraBootstrapRecord? galeraBootstrap = null;
+        string? galeraForce = null;
+        var galeraRestart = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
         {
@@ -84,6 +86,14 @@ public sealed class ClusterStore
                     // Not ours to judge here: status simply shows no last backup.
                 }
             }
+            else if (kv.Key == Keys.GaleraForce)
+            {
+                galeraForce = kv.Value;
+            }
+            else if (kv.Key.StartsWith(Keys.GaleraRestartPrefix, StringComparison.Ordinal))
+            {
+                galeraRestart.Add(kv.Key[Keys.GaleraRestartPrefix.Length..]);
+            }
             else if (kv.Key == Keys.GaleraBootstrap)
             {
                 galeraBootstrap = StoreJson.Read<Keel.Core.Galera.GaleraBootstrapRecord>(kv.Value);
@@ -101,7 +111,7 @@ public sealed class ClusterStore
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup, archive, galeraBootstrap);
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup, archive, galeraBootstrap, galeraForce, galeraRestart.ToImmutable());
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
@@ -167,7 +177,9 @@ public sealed class ClusterStore
             newCluster ? [Compare.Absent(Keys.GaleraBootstrap), Compare.Absent(Keys.Initialize)] : [Compare.Absent(Keys.GaleraBootstrap)],
             newCluster
                 ? [new PutOp(Keys.GaleraBootstrap, StoreJson.Write(record), lease), new PutOp(Keys.Initialize, record.Member)]
-                : [new PutOp(Keys.GaleraBootstrap, StoreJson.Write(record), lease)],
+                : record.Forced
+                    ? [new PutOp(Keys.GaleraBootstrap, StoreJson.Write(record), lease), new DeleteOp(Keys.GaleraForce)]
+                    : [new PutOp(Keys.GaleraBootstrap, StoreJson.Write(record), lease)],
             []), ct);
         if (result.Succeeded)
         {
@@ -175,6 +187,19 @@ public sealed class ClusterStore
         }
         return result.Succeeded;
     }
+
+    /// <summary>Galera: an operator's forced bootstrap of <paramref name="member"/> (`keel galera bootstrap --force`), with a history entry.</summary>
+    public async Task PutGaleraForceAsync(string member, string why, DateTimeOffset now, CancellationToken ct)
+    {
+        await _etcd.PutAsync(Keys.GaleraForce, member, ct: ct);
+        await AppendHistoryAsync(new HistoryEntry(now, null, member, why, ""), ct);
+    }
+
+    /// <summary>Galera: asks <paramref name="member"/>'s agent to restart its server (`keel galera rolling-restart`).</summary>
+    public Task PutGaleraRestartAsync(string member, DateTimeOffset now, CancellationToken ct) =>
+        _etcd.PutAsync(Keys.GaleraRestart(member), now.ToString("O", System.Globalization.CultureInfo.InvariantCulture), ct: ct);
+
+    public Task DeleteGaleraRestartAsync(string member, CancellationToken ct) => _etcd.DeleteAsync(Keys.GaleraRestart(member), ct);
 
     /// <summary>Galera: deletes the bootstrap key if it still names <paramref name="self"/>.</summary>
     public async Task DropGaleraBootstrapAsync(string self, CancellationToken ct)

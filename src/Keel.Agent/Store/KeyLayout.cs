@@ -21,6 +21,9 @@ public sealed record KeyLayout(string Cluster)
     public string BackupSlot => Prefix + "backup/slot";
     public string ArchiveLock => Prefix + "archive/lock";
     public string GaleraBootstrap => Prefix + "galera/bootstrap";
+    public string GaleraForce => Prefix + "galera/force";
+    public string GaleraRestartPrefix => Prefix + "galera/restart/";
+    public string GaleraRestart(string name) => GaleraRestartPrefix + name;
     public string ArchiveStatus => Prefix + "archive/status";
     public string HistoryPrefix => Prefix + "history/";
     public string History(long revision) => HistoryPrefix + revision.ToString("D20", System.Globalization.CultureInfo.InvariantCulture);

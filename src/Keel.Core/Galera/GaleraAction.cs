@@ -19,7 +19,13 @@ public abstract record GaleraAction
     /// Take the bootstrap key and start a new Primary Component from this node (safe_to_bootstrap set by the agent,
     /// `--wsrep-new-cluster`). <paramref name="NewCluster"/>: the first start of a cluster that never held data.
     /// </summary>
-    public sealed record Bootstrap(bool NewCluster, long Seqno) : GaleraAction;
+    public sealed record Bootstrap(bool NewCluster, long Seqno, bool Forced = false) : GaleraAction;
+
+    /// <summary>
+    /// Rolling restart, this node's turn: delete its restart request, stop the server cleanly and start it again to
+    /// rejoin (IST from the others' gcache). Only while every other node is Synced.
+    /// </summary>
+    public sealed record RestartServer : GaleraAction;
 
     /// <summary>
     /// Stop the local server: it has stayed outside any Primary Component with no node serving anywhere (a joiner that

@@ -74,17 +74,47 @@ public static class GaleraDecider
             : null;
     }
 
+    /// <summary>
+    /// A running node Disconnected from the group (component of 0) while other nodes serve, for longer than the join
+    /// patience: Galera gave up on it ("node restart required", e.g. an IST that failed after an SST) and will not
+    /// bring it in by itself, so it is stopped and joins again. A node merely in a non-Primary component is left to
+    /// Galera, which merges it back when the network heals.
+    /// </summary>
+    private static GaleraDecision? Restart(GaleraSnapshot s, DateTimeOffset now)
+    {
+        var anyServing = s.Cluster!.Members.Values.Any(m => m.Name != s.Self.Name && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: true));
+        return anyServing && s.Local is { ClusterStatus: "Disconnected" } && s.NotServingSince is { } since && now - since >= s.Options.JoinPatience
+            ? new(new GaleraAction.StopServer(), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"stopped the local server because it has been Disconnected from the group for {(now - since).TotalSeconds:0} s while other nodes serve (Galera gave up on it); it joins again"))
+            : null;
+    }
+
     private static GaleraDecision DecideRunning(GaleraSnapshot s, bool serves, bool holdsWriter, DateTimeOffset now)
     {
         var cluster = s.Cluster!;
         var self = s.Self.Name;
         if (!serves)
         {
-            return Abandon(s, now) ?? GaleraDecision.Nothing($"serves neither reads nor writes: {s.Local?.Summary() ?? "wsrep status unknown"}");
+            return Abandon(s, now) ?? Restart(s, now) ?? GaleraDecision.Nothing($"serves neither reads nor writes: {s.Local?.Summary() ?? "wsrep status unknown"}");
         }
         if (cluster.GaleraBootstrap is { } b && b.Member == self)
         {
             return new(new GaleraAction.DropBootstrapKey(), "deleted the bootstrap key because the bootstrapped node is Synced in the Primary Component");
+        }
+        if (cluster.GaleraRestartRequested?.Contains(self) == true)
+        {
+            var notSynced = cluster.Members.Values.Where(m => m.Name != self && !(m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: false)))
+                .Select(m => m.Name).ToList();
+            var missing = (cluster.Roster ?? []).Where(n => n != self && !cluster.Members.ContainsKey(n)).ToList();
+            if (notSynced.Count > 0 || missing.Count > 0 || cluster.Members.Count < 2)
+            {
+                return GaleraDecision.Nothing($"its rolling restart waits until every other node is Synced ({string.Join(", ", notSynced.Concat(missing).DefaultIfEmpty("no other node"))} is not)");
+            }
+            if (holdsWriter)
+            {
+                return new(new GaleraAction.ReleaseWriter(cluster.Leader!.CreateRevision), "gave up the writer key ahead of its rolling restart, so that writes move to another Synced node first");
+            }
+            return new(new GaleraAction.RestartServer(), "restarted the local server for the rolling restart; every other node is Synced");
         }
         if (holdsWriter)
         {
@@ -119,6 +149,13 @@ public static class GaleraDecider
         if (cluster.GaleraBootstrap is { } b && b.Member != self)
         {
             return GaleraDecision.Nothing($"waiting for {b.Member} to bootstrap the Primary Component (from seqno {b.Seqno}), then joining it");
+        }
+        if (cluster.GaleraForcedBootstrap is { } forced)
+        {
+            // The operator chose, after `keel galera bootstrap --force` said what may be lost.
+            return forced == self
+                ? new(new GaleraAction.Bootstrap(NewCluster: false, s.Local?.Seqno ?? -1, Forced: true), "tried to bootstrap the Primary Component from this node because an operator forced it (keel galera bootstrap --force)")
+                : GaleraDecision.Nothing($"waiting for {forced} to bootstrap the Primary Component, as an operator forced");
         }
         var running = cluster.Members.Values.Where(m => m.Name != self && m.Server == ServerStatus.Running).Select(m => m.Name).ToList();
         if (running.Count > 0)

@@ -24,7 +24,9 @@ public sealed record ClusterView(
     ImmutableSortedSet<string>? PurgeOldRequested = null,
     Keel.Core.Backup.BackupOutcome? LastBackup = null,
     Keel.Core.Backup.Archive.ArchiveStatus? Archive = null,
-    Keel.Core.Galera.GaleraBootstrapRecord? GaleraBootstrap = null)
+    Keel.Core.Galera.GaleraBootstrapRecord? GaleraBootstrap = null,
+    string? GaleraForcedBootstrap = null,
+    ImmutableSortedSet<string>? GaleraRestartRequested = null)
 {
     /// <summary>Whether the operator's reinit request for <paramref name="name"/> also asks to purge its old datadirs (`--purge-old`).</summary>
     public bool PurgeOldRequestedFor(string name) => PurgeOldRequested?.Contains(name) == true;
