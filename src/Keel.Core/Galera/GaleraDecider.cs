@@ -66,7 +66,7 @@ public static class GaleraDecider
     {
         // Both for the whole patience: a Primary Component lost for a moment (a CPU-starved host misses Galera's
         // keepalives) re-forms by itself, and stopping a joiner then would only restart its state transfer.
-        var anyServing = s.Cluster!.Members.Values.Any(m => m.Name != s.Self.Name && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: true));
+        var anyServing = OthersServing(s).Any();
         return !anyServing && s.NoneServingSince is { } none && now - none >= s.Options.JoinPatience
             && s.NotServingSince is { } since && now - since >= s.Options.JoinPatience
             ? new(new GaleraAction.StopServer(), string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -82,7 +82,7 @@ public static class GaleraDecider
     /// </summary>
     private static GaleraDecision? Restart(GaleraSnapshot s, DateTimeOffset now)
     {
-        var anyServing = s.Cluster!.Members.Values.Any(m => m.Name != s.Self.Name && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: true));
+        var anyServing = OthersServing(s).Any();
         return anyServing && s.Local is { ClusterStatus: "Disconnected" } && s.NotServingSince is { } since && now - since >= s.Options.JoinPatience
             ? new(new GaleraAction.StopServer(), string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"stopped the local server because it has been Disconnected from the group for {(now - since).TotalSeconds:0} s while other nodes serve (Galera gave up on it); it joins again"))
@@ -133,10 +133,7 @@ public static class GaleraDecider
         {
             return new(new GaleraAction.Bootstrap(NewCluster: true, -1), "tried to start a new Galera cluster from this node because none exists yet");
         }
-        var serving = cluster.Members.Values
-            .Where(m => m.Name != self && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: true))
-            .OrderBy(m => m.Name, StringComparer.Ordinal)
-            .ToList();
+        var serving = OthersServing(s).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
         if (serving.Count > 0 && s.StoppedSince is { } stopped && now - stopped < s.Options.JoinSettle)
         {
             return GaleraDecision.Nothing($"the local server stopped a moment ago; joining {string.Join(", ", serving.Select(m => m.Name))} once their records are surely current");
@@ -173,4 +170,8 @@ public static class GaleraDecider
             ? new(new GaleraAction.Bootstrap(NewCluster: false, choice.Seqno), $"tried to bootstrap the Primary Component from this node after a full outage: {choice.Reason}")
             : GaleraDecision.Nothing(choice.Bootstrapper is { } other ? $"{other} bootstraps after the full outage: {choice.Reason}" : choice.Reason);
     }
+
+    /// <summary>The other nodes that serve by their records (a Donor counts: it is in the Primary Component and can take a joiner).</summary>
+    private static IEnumerable<MemberState> OthersServing(GaleraSnapshot s) =>
+        s.Cluster!.Members.Values.Where(m => m.Name != s.Self.Name && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: true));
 }
