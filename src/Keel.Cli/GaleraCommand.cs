@@ -105,7 +105,7 @@ internal static class GaleraCommand
     }
 
     private static bool Serves(ClusterView v, string name) =>
-        v.Members.TryGetValue(name, out var m) && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: false);
+        v.Members.TryGetValue(name, out var m) && m.GaleraServes(allowDonor: false);
 
     private static async Task<int> UntilAsync(ClusterTarget target, TimeSpan wait, Func<ClusterView, bool> done, string what, CancellationToken ct)
     {

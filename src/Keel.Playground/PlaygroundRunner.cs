@@ -285,7 +285,7 @@ public sealed class PlaygroundRunner
         }
         if (spec.Galera)
         {
-            var notSynced = spec.Members.Where(m => !(view.Members.TryGetValue(m.Name, out var n) && n.Server == ServerStatus.Running && n.Galera is { Recovered: false } g && g.Serves(false)))
+            var notSynced = spec.Members.Where(m => !(view.Members.TryGetValue(m.Name, out var n) && n.GaleraServes(allowDonor: false)))
                 .Select(m => m.Name).ToList();
             healthy = notSynced.Count == 0 && view.Leader is not null;
             return healthy ? "healthy" : notSynced.Count > 0 ? $"waiting for {string.Join(", ", notSynced)} to be Synced in the Primary Component" : "choosing a writer";

@@ -127,7 +127,7 @@ public sealed class GaleraLoop(AgentConfig config, GaleraConfig galera, IEtcdCli
         }
         var now = time.GetUtcNow();
         var local = serverStatus == ServerStatus.Running ? state : executor.Recovered;
-        var anyServing = cluster?.Members.Values.Any(m => m.Name != Self && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: true)) ?? true;
+        var anyServing = cluster?.Members.Values.Any(m => m.Name != Self && m.GaleraServes(allowDonor: true)) ?? true;
         _noPrimarySince = serverStatus == ServerStatus.Stopped && !anyServing ? _noPrimarySince ?? now : null;
         _noneServingSince = !anyServing ? _noneServingSince ?? now : null;
         var lease = _session is { } sess ? new LeaseView(sess.LeaseId, sess.ExpiresNoEarlierThan, sess.IsLost) : null;

@@ -51,8 +51,7 @@ public static class GaleraDecider
         {
             return false;
         }
-        var othersSynced = s.Cluster?.Members.Values.Any(m => m.Name != s.Self.Name && m.Server == ServerStatus.Running
-            && m.Galera is { Recovered: false } g && g.Serves(allowDonor: false)) ?? false;
+        var othersSynced = s.Cluster?.Members.Values.Any(m => m.Name != s.Self.Name && m.GaleraServes(allowDonor: false)) ?? false;
         return local.Serves(s.Options.DonorServes || !othersSynced);
     }
 
@@ -103,7 +102,7 @@ public static class GaleraDecider
         }
         if (cluster.GaleraRestartRequested?.Contains(self) == true)
         {
-            var notSynced = cluster.Members.Values.Where(m => m.Name != self && !(m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: false)))
+            var notSynced = cluster.Members.Values.Where(m => m.Name != self && !(m.GaleraServes(allowDonor: false)))
                 .Select(m => m.Name).ToList();
             var missing = (cluster.Roster ?? []).Where(n => n != self && !cluster.Members.ContainsKey(n)).ToList();
             if (notSynced.Count > 0 || missing.Count > 0 || cluster.Members.Count < 2)
@@ -173,5 +172,5 @@ public static class GaleraDecider
 
     /// <summary>The other nodes that serve by their records (a Donor counts: it is in the Primary Component and can take a joiner).</summary>
     private static IEnumerable<MemberState> OthersServing(GaleraSnapshot s) =>
-        s.Cluster!.Members.Values.Where(m => m.Name != s.Self.Name && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: true));
+        s.Cluster!.Members.Values.Where(m => m.Name != s.Self.Name && m.GaleraServes(allowDonor: true));
 }

@@ -13,7 +13,7 @@ public static class GaleraRequests
     /// </summary>
     public static (bool Accepted, string Message) PlanForcedBootstrap(ClusterView view, string member, bool force)
     {
-        var serving = view.Members.Values.Where(m => m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: true)).Select(m => m.Name).ToList();
+        var serving = view.Members.Values.Where(m => m.GaleraServes(allowDonor: true)).Select(m => m.Name).ToList();
         if (serving.Count > 0)
         {
             return (false, $"{string.Join(", ", serving)} serves in a Primary Component: there is nothing to bootstrap (a stopped node joins it by itself)");
@@ -58,7 +58,7 @@ public static class GaleraRequests
     public static (IReadOnlyList<string>? Order, string Message) PlanRollingRestart(ClusterView view)
     {
         var roster = (view.Roster ?? [.. view.Members.Keys]).Order(StringComparer.Ordinal).ToList();
-        var notSynced = roster.Where(n => !(view.Members.TryGetValue(n, out var m) && m.Server == ServerStatus.Running && m.Galera is { Recovered: false } g && g.Serves(allowDonor: false))).ToList();
+        var notSynced = roster.Where(n => !(view.Members.TryGetValue(n, out var m) && m.GaleraServes(allowDonor: false))).ToList();
         if (notSynced.Count > 0)
         {
             return (null, $"refused: {string.Join(", ", notSynced)} is not Synced in the Primary Component, and a rolling restart takes one node out at a time only from a whole cluster");

@@ -54,6 +54,9 @@ public sealed record MemberState
     /// <summary>Galera mode: the node's wsrep state, or its recovered position while stopped; null in replication mode.</summary>
     public Galera.GaleraState? Galera { get; init; }
 
+    /// <summary>Galera: the record shows a running node that serves by clustercheck's rule (one place for the test every reader of records makes).</summary>
+    public bool GaleraServes(bool allowDonor) => Server == ServerStatus.Running && Galera is { Recovered: false } g && g.Serves(allowDonor);
+
     /// <summary>The local binlogs after the last retention pass; null until one ran.</summary>
     public Binlogs.BinlogSummary? Binlogs { get; init; }
 
