@@ -46,12 +46,17 @@ public static class AgentLogMarks
                 || l.Text.StartsWith("StopReplication", StringComparison.Ordinal)
                 || l.Text.StartsWith("Demote", StringComparison.Ordinal)
                 || l.Text.StartsWith("HandOver", StringComparison.Ordinal)
-                || l.Text.StartsWith("StartServer", StringComparison.Ordinal)))
+                || l.Text.StartsWith("StartServer", StringComparison.Ordinal)
+                // Galera mode: the writer gives up its key, a node takes it, a stopped node joins.
+                || l.Text.StartsWith("ReleaseWriter", StringComparison.Ordinal)
+                || l.Text.StartsWith("AcquireWriter", StringComparison.Ordinal)
+                || l.Text.StartsWith("Join", StringComparison.Ordinal)))
             .Select(l => (DateTimeOffset?)l.At).Min();
 
-    /// <summary>When a new primary became writable after the fault.</summary>
+    /// <summary>When a new primary became writable after the fault (Galera: when a Synced node took the writer key).</summary>
     public static DateTimeOffset? Promoted(IEnumerable<LogLine> lines, DateTimeOffset fault) =>
-        lines.Where(l => l.At >= fault && l.EventId == "201" && l.Text.StartsWith("the local server is the writable primary", StringComparison.Ordinal))
+        lines.Where(l => l.At >= fault && l.EventId == "201"
+                && (l.Text.StartsWith("the local server is the writable primary", StringComparison.Ordinal) || l.Text.StartsWith("took the writer key", StringComparison.Ordinal)))
             .Select(l => (DateTimeOffset?)l.At).Min();
 
     private static string Shorten(string text)

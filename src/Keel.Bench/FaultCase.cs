@@ -13,11 +13,15 @@ public sealed record FaultCase(
     Func<FaultContext, Task> Inject,
     Func<FaultContext, Task> Recover)
 {
+    /// <summary>Why the case does not apply to a Galera cluster; null when it does.</summary>
+    public string? NotInGalera { get; init; }
+
     public string Slug => new string(Name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray()).Replace("--", "-", StringComparison.Ordinal).Trim('-');
 
-    /// <summary>Null when <paramref name="faults"/> can run every action this case needs, else why not.</summary>
-    public string? CannotRunWith(IFaultInjector faults) =>
-        Needs.Select(faults.CannotRun).FirstOrDefault(why => why is not null) is { } why ? $"{Name}: {why}" : null;
+    /// <summary>Null when <paramref name="faults"/> can run every action this case needs on a cluster of this mode, else why not.</summary>
+    public string? CannotRunWith(IFaultInjector faults, bool galera = false) =>
+        galera && NotInGalera is { } mode ? $"{Name}: {mode}"
+        : Needs.Select(faults.CannotRun).FirstOrDefault(why => why is not null) is { } why ? $"{Name}: {why}" : null;
 }
 
 /// <summary>The cluster as it was just before the fault, handed to a case's steps.</summary>
@@ -94,7 +98,7 @@ public static class FaultCases
                     throw new InvalidOperationException($"the switchover was refused: {plan.Message}");
                 }
             },
-            c => NewPrimaryAsync(c)),
+            c => NewPrimaryAsync(c)) { NotInGalera = "not in Galera mode (the writer key moves by itself when the writer stops serving; a rolling restart moves it on request)" },
         EtcdCase("etcd leader kill -9", FaultAction.EtcdLeaderKill),
         EtcdCase("etcd leader cut off", FaultAction.EtcdLeaderCutOff),
         EtcdCase("etcd leader paused (very slow)", FaultAction.EtcdLeaderPause),
@@ -102,8 +106,8 @@ public static class FaultCases
     ];
 
     /// <summary>Why the named cases cannot run with <paramref name="faults"/>, one line per case; empty when all can.</summary>
-    public static IReadOnlyList<string> CannotRun(IEnumerable<string> names, IFaultInjector faults) =>
-        All.Where(c => names.Contains(c.Name)).Select(c => c.CannotRunWith(faults)).OfType<string>().ToList();
+    public static IReadOnlyList<string> CannotRun(IEnumerable<string> names, IFaultInjector faults, bool galera = false) =>
+        All.Where(c => names.Contains(c.Name)).Select(c => c.CannotRunWith(faults, galera)).OfType<string>().ToList();
 
     /// <summary>The cases of `keel bench ha --quick`.</summary>
     public static IReadOnlyList<string> Quick { get; } = ["primary mariadbd kill -9", "planned switchover"];
@@ -132,14 +136,14 @@ public static class FaultCases
         Eventually.UntilAsync(async () =>
         {
             var v = await c.Cluster.ViewAsync();
-            return v.Leader is { } l && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
+            return v.Leader is { } l && ClusterHealth.Writable(v, l.Name) ? l.Name : null;
         }, Wait, "a writable primary after the etcd fault healed");
 
     private static Task<string> NewPrimaryAsync(FaultContext c) =>
         Eventually.UntilAsync(async () =>
         {
             var v = await c.Cluster.ViewAsync();
-            return v.Leader is { } l && l.Name != c.Primary && v.Members.TryGetValue(l.Name, out var m) && m.ReadOnly == false ? l.Name : null;
+            return v.Leader is { } l && l.Name != c.Primary && ClusterHealth.Writable(v, l.Name) ? l.Name : null;
         }, Wait, "a new writable primary");
 
     private static Task<string> StreamingAgainAsync(FaultContext c, string member, bool newServer) =>
@@ -147,7 +151,7 @@ public static class FaultCases
         {
             var v = await c.Cluster.ViewAsync();
             return v.Members.TryGetValue(member, out var m) && (!newServer || m.ServerPid != c.Before.Members[member].ServerPid)
-                && m.IoRunning && m.SqlRunning ? "ok" : null;
+                && (m.Galera is not null ? ClusterHealth.InStep(v, member) : m.IoRunning && m.SqlRunning) ? "ok" : null;
         }, Wait, $"{member} to stream again");
 
     private static Task<string> AgentBackAsync(FaultContext c, string member) =>
@@ -156,6 +160,7 @@ public static class FaultCases
             var v = await c.Cluster.ViewAsync();
             var was = c.Before.Members[member];
             return v.Members.TryGetValue(member, out var m) && m.AgentPid != was.AgentPid
-                && (was.Role == MemberRole.Primary ? m.ReadOnly == false && v.Leader?.LeaseId != c.Before.Leader?.LeaseId : m.IoRunning) ? "ok" : null;
+                && (was.Role == MemberRole.Primary ? ClusterHealth.Writable(v, member) && v.Leader?.LeaseId != c.Before.Leader?.LeaseId
+                    : m.Galera is not null ? ClusterHealth.InStep(v, member) : m.IoRunning) ? "ok" : null;
         }, Wait, $"the agent of {member} to come back");
 }

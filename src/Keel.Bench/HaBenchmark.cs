@@ -34,7 +34,8 @@ public sealed class HaBenchmark
     {
         var started = DateTimeOffset.UtcNow;
         var cases = FaultCases.All.Where(c => _options.Cases.Contains(c.Name)).ToList();
-        var cannot = FaultCases.CannotRun(_options.Cases, _cluster.Faults);
+        var galera = ClusterHealth.IsGalera(await _cluster.ViewAsync());
+        var cannot = FaultCases.CannotRun(_options.Cases, _cluster.Faults, galera);
         if (cannot.Count > 0)
         {
             throw new InvalidOperationException($"cannot run {string.Join("; ", cannot)}");
@@ -125,7 +126,7 @@ public sealed class HaBenchmark
             {
                 var v = await _cluster.ViewAsync();
                 return v.Members.TryGetValue(member, out var m) && m.Server == ServerStatus.Running
-                    && (v.Leader?.Name == member ? m.ReadOnly == false : m.IoRunning && m.SqlRunning && m.Following == v.Leader?.Name) ? "ok" : null;
+                    && (v.Leader?.Name == member ? ClusterHealth.Writable(v, member) : ClusterHealth.InStep(v, member)) ? "ok" : null;
             }, Healthy, $"{member} to rejoin", TimeSpan.FromMilliseconds(50));
             return (DateTimeOffset.UtcNow - faultAt).TotalSeconds;
         }

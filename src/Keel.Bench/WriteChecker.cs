@@ -35,6 +35,10 @@ public sealed record FaultReport(
 ///   over are split-brain evidence;
 /// - a sampler of every member's read_only every 100 ms, for the read-only window.
 /// Afterwards every acknowledged id (both kinds) must be on every member, with identical GTID positions.
+/// In Galera mode every node of the Primary Component takes writes by design, so the direct writers' switches are not
+/// split-brain evidence there (none are counted); a write acknowledged by a node outside the Primary Component would
+/// be missing from the others and is counted as lost. The sampler then asks each node whether it takes writes
+/// (wsrep_ready and a Primary component), and positions compare by wsrep_last_committed.
 /// </summary>
 public sealed class WriteChecker : IAsyncDisposable
 {
@@ -48,10 +52,12 @@ public sealed class WriteChecker : IAsyncDisposable
     private readonly List<Task> _tasks = [];
     private long _nextDirectId;
     private TimeSpan? _faultAt;
+    private readonly bool _galera;
 
-    private WriteChecker(BenchCluster cluster)
+    private WriteChecker(BenchCluster cluster, bool galera)
     {
         _cluster = cluster;
+        _galera = galera;
         _writer = new AckedWriter(cluster.ReadWrite, at => _acks.Enqueue(_clock.Elapsed));
     }
 
@@ -67,7 +73,7 @@ public sealed class WriteChecker : IAsyncDisposable
             await c.QueryAsync("TRUNCATE TABLE acked");
             await c.QueryAsync("TRUNCATE TABLE direct_acked");
         }
-        var checker = new WriteChecker(cluster);
+        var checker = new WriteChecker(cluster, ClusterHealth.IsGalera(await cluster.ViewAsync()));
         checker._tasks.Add(checker._writer.RunAsync(load.Connections, checker._stop.Token, load.MaxRows, load.Pause));
         foreach (var m in cluster.MemberNames)
         {
@@ -154,7 +160,9 @@ public sealed class WriteChecker : IAsyncDisposable
                 try
                 {
                     await using var c = await MySqlConnection.OpenAsync(_cluster.Admin(m, TimeSpan.FromMilliseconds(300)), ct);
-                    any |= (await c.QueryAsync("SELECT @@global.read_only", ct)).Scalar() == "0";
+                    any |= _galera
+                        ? (await c.QueryAsync(GaleraTakesWrites, ct)).Scalar() == "2"
+                        : (await c.QueryAsync("SELECT @@global.read_only", ct)).Scalar() == "0";
                 }
                 catch (MySqlException)
                 {
@@ -226,9 +234,18 @@ public sealed class WriteChecker : IAsyncDisposable
         return best;
     }
 
-    /// <summary>Acknowledged direct writes that return to a member after another member had taken over.</summary>
+    /// <summary>A Galera node takes writes when it is ready and in a Primary component ("2": both hold).</summary>
+    private const string GaleraTakesWrites =
+        "SELECT SUM(VARIABLE_NAME = 'WSREP_READY' AND VARIABLE_VALUE = 'ON') + SUM(VARIABLE_NAME = 'WSREP_CLUSTER_STATUS' AND VARIABLE_VALUE = 'Primary') " +
+        "FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('WSREP_READY', 'WSREP_CLUSTER_STATUS')";
+
+    /// <summary>Acknowledged direct writes that return to a member after another member had taken over (replication mode only).</summary>
     private int SplitBrainSwitches()
     {
+        if (_galera)
+        {
+            return 0;
+        }
         var seen = new List<string>();
         var backwards = 0;
         foreach (var (_, member, _) in _direct.OrderBy(d => d.At))
@@ -259,6 +276,13 @@ public sealed class WriteChecker : IAsyncDisposable
             {
                 await Eventually.UntilAsync(async () =>
                 {
+                    if (_galera)
+                    {
+                        var writerSeqno = (await _cluster.RootQueryAsync(primary, LastCommitted)).Scalar();
+                        var seqno = (await _cluster.RootQueryAsync(m, LastCommitted)).Scalar();
+                        last = $"{primary} at seqno {writerSeqno}, {m} at {seqno}";
+                        return seqno == writerSeqno ? "ok" : null;
+                    }
                     var primaryPos = GtidPosition.Parse((await _cluster.RootQueryAsync(primary, "SELECT @@global.gtid_binlog_pos")).Scalar());
                     var pos = GtidPosition.Parse((await _cluster.RootQueryAsync(m, "SELECT @@global.gtid_binlog_pos")).Scalar());
                     last = $"{primary} at {primaryPos}, {m} at {pos}";
@@ -276,6 +300,8 @@ public sealed class WriteChecker : IAsyncDisposable
         }
         return lost;
     }
+
+    private const string LastCommitted = "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_LAST_COMMITTED'";
 
     private async Task<string> DescribePositionsAsync()
     {

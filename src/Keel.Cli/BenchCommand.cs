@@ -34,17 +34,18 @@ internal static class BenchCommand
             }
             using var cluster = resolved;
             var isQuick = parse.GetValue(quick);
+            var galera = ClusterHealth.IsGalera(await cluster.ViewAsync());
             var names = parse.GetValue(cases) is { } list
                 ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
-                : isQuick ? FaultCases.Quick.ToList()
-                : FaultCases.All.Where(c => c.CannotRunWith(cluster.Faults) is null).Select(c => c.Name).ToList();
+                : (isQuick ? FaultCases.All.Where(c => FaultCases.Quick.Contains(c.Name)) : FaultCases.All)
+                    .Where(c => c.CannotRunWith(cluster.Faults, galera) is null).Select(c => c.Name).ToList();
             var unknown = names.Where(n => FaultCases.All.All(c => c.Name != n)).ToList();
             if (unknown.Count > 0)
             {
                 await Console.Error.WriteLineAsync($"keel bench ha: unknown case(s) {string.Join(", ", unknown)}; cases: {string.Join(", ", FaultCases.All.Select(c => c.Name))}");
                 return 2;
             }
-            var cannot = FaultCases.CannotRun(names, cluster.Faults);
+            var cannot = FaultCases.CannotRun(names, cluster.Faults, galera);
             if (cannot.Count > 0)
             {
                 await Console.Error.WriteLineAsync($"keel bench ha: cannot run {string.Join("; ", cannot)}");

@@ -39,6 +39,37 @@ public class ClusterHealthTests
         Assert.Equal(expected, ClusterHealth.Problem(view, ["m1", "m2", "m3"]));
     }
 
+    private static MemberState Node(string name, int localState = Keel.Core.Galera.GaleraState.Synced, string status = "Primary", ServerStatus server = ServerStatus.Running) => new()
+    {
+        Name = name,
+        Host = "127.0.0.1",
+        Port = 3306,
+        ApiUrl = "http://127.0.0.1:8008",
+        Server = server,
+        ReadOnly = false,
+        Galera = new Keel.Core.Galera.GaleraState { LocalState = localState, ClusterStatus = status, Ready = status == "Primary", ClusterSize = 3 },
+    };
+
+    public static TheoryData<string, ClusterView, string?> GaleraCases => new()
+    {
+        { "every node Synced, a writer", View("m1", Node("m1"), Node("m2"), Node("m3")), null },
+        { "no writer", View(null, Node("m1"), Node("m2"), Node("m3")), "no writer" },
+        { "the writer outside the Primary Component", View("m1", Node("m1", status: "non-Primary"), Node("m2"), Node("m3")), "m1 leads but is not writable yet" },
+        { "a joiner", View("m1", Node("m1"), Node("m2", Keel.Core.Galera.GaleraState.Joining), Node("m3")), "m2 not Synced in the Primary Component" },
+        { "a donor", View("m1", Node("m1"), Node("m2"), Node("m3", Keel.Core.Galera.GaleraState.Donor)), "m3 not Synced in the Primary Component" },
+        { "a stopped node", View("m1", Node("m1"), Node("m2"), Node("m3", server: ServerStatus.Stopped)), "m3 not Synced in the Primary Component" },
+    };
+
+    /// <summary>Galera mode (records with wsrep state): healthy means a writer that serves and every other node Synced, with no replication fields at all.</summary>
+    [Theory]
+    [MemberData(nameof(GaleraCases))]
+    public void In_galera_mode_healthy_means_a_serving_writer_and_every_node_synced(string name, ClusterView view, string? expected)
+    {
+        _ = name;
+        Assert.True(ClusterHealth.IsGalera(view));
+        Assert.Equal(expected, ClusterHealth.Problem(view, ["m1", "m2", "m3"]));
+    }
+
     [Theory]
     [InlineData("10.0.0.5:3306", "10.0.0.5", 3306)]
     [InlineData("db-rw.example:6033", "db-rw.example", 6033)]

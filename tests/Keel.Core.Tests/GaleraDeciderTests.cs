@@ -137,4 +137,39 @@ public sealed class GaleraDeciderTests
         Assert.Contains(row.Reason, d.Reason, StringComparison.Ordinal);
         Assert.False(d.Reason.EndsWith('.'), d.Reason);
     }
+
+    /// <summary>
+    /// A killed node's old server stays in the others' group view until it is evicted: a new server joining then makes
+    /// the view re-form twice while commits wait, so the joiner waits for the view to drop it (at most the join patience).
+    /// </summary>
+    [Fact]
+    public void A_restarted_node_joins_once_the_group_has_dropped_its_old_server()
+    {
+        var lingering = View("m2", Node("m2", ServerStatus.Running, Synced()), Node("m3", ServerStatus.Running, Synced()));
+        var stopped = Now.AddSeconds(-3);
+        var snap = Snap(ServerStatus.Stopped, null, lingering) with { StoppedSince = stopped };
+        var wait = GaleraDecider.Decide(snap, Now);
+        Assert.IsType<GaleraAction.None>(wait.Action);
+        Assert.Contains("to drop the local node's old server", wait.Reason, StringComparison.Ordinal);
+
+        var dropped = View("m2", Node("m2", ServerStatus.Running, Synced() with { ClusterSize = 2 }), Node("m3", ServerStatus.Running, Synced() with { ClusterSize = 2 }));
+        Assert.IsType<GaleraAction.Join>(GaleraDecider.Decide(snap with { Cluster = dropped }, Now).Action);
+
+        var patienceOver = snap with { StoppedSince = Now - GaleraOptions.Default.JoinPatience };
+        Assert.IsType<GaleraAction.Join>(GaleraDecider.Decide(patienceOver, Now).Action);
+    }
+
+    /// <summary>A joiner's state transfer prefers the Synced nodes other than the writer: a donor stops serving, and a donating writer would move writes.</summary>
+    [Fact]
+    public void A_joiner_prefers_donors_other_than_the_writer()
+    {
+        var view = View("m2", Node("m2", ServerStatus.Running, Synced()), Node("m3", ServerStatus.Running, Synced()));
+        var join = Assert.IsType<GaleraAction.Join>(GaleraDecider.Decide(Snap(ServerStatus.Stopped, null, view), Now).Action);
+        Assert.Equal(["m2", "m3"], join.Via);
+        Assert.Equal(["m3"], join.Donors);
+
+        var onlyWriter = View("m2", Node("m2", ServerStatus.Running, Synced()), Node("m3", ServerStatus.Stopped, null));
+        Assert.Empty(Assert.IsType<GaleraAction.Join>(GaleraDecider.Decide(Snap(ServerStatus.Stopped, null, onlyWriter), Now).Action).Donors);
+    }
+
 }

@@ -59,15 +59,15 @@ public sealed class GaleraExecutor(AgentConfig config, ClusterStore store, Maria
                     {
                         return $"did not launch the local server: {string.Join(", ", join.Via)} no longer serves (its record was a moment old)";
                     }
-                    var pid = await control.LaunchGaleraJoinerAsync(ct);
+                    var pid = await control.LaunchGaleraJoinerAsync(join.Donors, ct);
                     Recovered = null;
-                    return $"launched the local server (pid {pid}) to join the Primary Component; it is Synced after its state transfer (IST, or SST by mariabackup)";
+                    return $"launched the local server (pid {pid}) to join the Primary Component{(join.Donors.Count > 0 ? $" (donor preferred: {string.Join(", ", join.Donors)})" : "")}; it is Synced after its state transfer (IST, or SST by mariabackup)";
                 }
-            case GaleraAction.RestartServer:
+            case GaleraAction.RestartServer restart:
                 {
                     await store.DeleteGaleraRestartAsync(self, ct);
                     await server.StopAsync(StartTimeout, ct);
-                    var pid = await control.LaunchGaleraJoinerAsync(ct);
+                    var pid = await control.LaunchGaleraJoinerAsync(restart.Donors, ct);
                     return $"stopped the local server cleanly and launched it again (pid {pid}); it rejoins by IST";
                 }
             case GaleraAction.StopServer:

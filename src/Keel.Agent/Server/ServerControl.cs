@@ -72,11 +72,15 @@ public sealed class ServerControl
     }
 
     /// <summary>Galera joiner: initialises an empty datadir and launches the server without waiting (see <see cref="MariaDbServer.LaunchWithoutWaiting"/>).</summary>
-    public async Task<int> LaunchGaleraJoinerAsync(CancellationToken ct)
+    /// <summary>
+    /// Launches a Galera joiner without waiting for its state transfer. <paramref name="donors"/> are tried first, then
+    /// any other node (wsrep_sst_donor's trailing comma); none: Galera chooses.
+    /// </summary>
+    public async Task<int> LaunchGaleraJoinerAsync(IReadOnlyList<string> donors, CancellationToken ct)
     {
         await _sql.ResetAsync();
         await _server.InitializeAsync(ct);
-        return _server.LaunchWithoutWaiting([]);
+        return _server.LaunchWithoutWaiting(donors.Count == 0 ? [] : [$"--wsrep_sst_donor={string.Join(",", donors)},"]);
     }
 
     /// <summary>

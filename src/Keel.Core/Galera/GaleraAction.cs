@@ -11,9 +11,11 @@ public abstract record GaleraAction
     /// <summary>
     /// Start the server to join the existing Primary Component of <paramref name="Via"/> (IST when it can, SST by
     /// mariabackup otherwise). The executor first asks their agents whether they still serve: a record read a moment
-    /// after a full outage can be stale, and a joiner with nobody to join waits for nothing.
+    /// after a full outage can be stale, and a joiner with nobody to join waits for nothing. <paramref name="Donors"/>:
+    /// the state transfer's preferred donors (wsrep_sst_donor), the serving nodes other than the writer: a donor stops
+    /// serving for the transfer, and a donating writer would move writes.
     /// </summary>
-    public sealed record Join(IReadOnlyList<string> Via, IReadOnlyList<string> ViaApiUrls) : GaleraAction;
+    public sealed record Join(IReadOnlyList<string> Via, IReadOnlyList<string> ViaApiUrls, IReadOnlyList<string> Donors) : GaleraAction;
 
     /// <summary>
     /// Take the bootstrap key and start a new Primary Component from this node (safe_to_bootstrap set by the agent,
@@ -25,7 +27,7 @@ public abstract record GaleraAction
     /// Rolling restart, this node's turn: delete its restart request, stop the server cleanly and start it again to
     /// rejoin (IST from the others' gcache). Only while every other node is Synced.
     /// </summary>
-    public sealed record RestartServer : GaleraAction;
+    public sealed record RestartServer(IReadOnlyList<string> Donors) : GaleraAction;
 
     /// <summary>
     /// Stop the local server: it has stayed outside any Primary Component with no node serving anywhere (a joiner that

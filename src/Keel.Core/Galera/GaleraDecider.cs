@@ -113,7 +113,7 @@ public static class GaleraDecider
             {
                 return new(new GaleraAction.ReleaseWriter(cluster.Leader!.CreateRevision), "gave up the writer key ahead of its rolling restart, so that writes move to another Synced node first");
             }
-            return new(new GaleraAction.RestartServer(), "restarted the local server for the rolling restart; every other node is Synced");
+            return new(new GaleraAction.RestartServer(PreferredDonors(s)), "restarted the local server for the rolling restart; every other node is Synced");
         }
         if (holdsWriter)
         {
@@ -137,9 +137,17 @@ public static class GaleraDecider
         {
             return GaleraDecision.Nothing($"the local server stopped a moment ago; joining {string.Join(", ", serving.Select(m => m.Name))} once their records are surely current");
         }
+        var othersRunning = cluster.Members.Values.Count(m => m.Name != self && m.Server == ServerStatus.Running);
+        var lingering = serving.Where(m => m.Galera!.ClusterSize > othersRunning).Select(m => m.Name).ToList();
+        if (lingering.Count > 0 && s.StoppedSince is { } since && now - since < s.Options.JoinPatience)
+        {
+            // The old server (killed) stays in their group view until Galera suspects it (evs.suspect_timeout); a new server that
+            // joins meanwhile makes the group re-form its view twice, and every commit waits for the view.
+            return GaleraDecision.Nothing($"waiting for {string.Join(", ", lingering)} to drop the local node's old server from the group view before joining, so that the view changes once");
+        }
         if (serving.Count > 0)
         {
-            return new(new GaleraAction.Join([.. serving.Select(m => m.Name)], [.. serving.Select(m => m.ApiUrl)]),
+            return new(new GaleraAction.Join([.. serving.Select(m => m.Name)], [.. serving.Select(m => m.ApiUrl)], PreferredDonors(s)),
                 $"started the local server to join the Primary Component of {string.Join(", ", serving.Select(m => m.Name))}");
         }
         if (cluster.GaleraBootstrap is { } b && b.Member != self)
@@ -169,6 +177,12 @@ public static class GaleraDecider
             ? new(new GaleraAction.Bootstrap(NewCluster: false, choice.Seqno), $"tried to bootstrap the Primary Component from this node after a full outage: {choice.Reason}")
             : GaleraDecision.Nothing(choice.Bootstrapper is { } other ? $"{other} bootstraps after the full outage: {choice.Reason}" : choice.Reason);
     }
+
+    /// <summary>The Synced nodes other than the writer, by name: the state transfer's preferred donors.</summary>
+    private static List<string> PreferredDonors(GaleraSnapshot s) =>
+        [.. s.Cluster!.Members.Values
+            .Where(m => m.Name != s.Self.Name && m.Name != s.Cluster.Leader?.Name && m.GaleraServes(allowDonor: false))
+            .Select(m => m.Name).Order(StringComparer.Ordinal)];
 
     /// <summary>The other nodes that serve by their records (a Donor counts: it is in the Primary Component and can take a joiner).</summary>
     private static IEnumerable<MemberState> OthersServing(GaleraSnapshot s) =>
