@@ -24,9 +24,9 @@ public sealed class GaleraTests(ITestOutputHelper output)
     /// <summary>
     /// `keel up --galera`: one node bootstraps through the bootstrap key, the others join by SST, exactly one node is
     /// the writer (/primary). Under writes through the read-write port the writer's server is killed -9: the writer key
-    /// moves and writes go on; the killed node rejoins. Then every server is killed -9 at once (a full outage): the
-    /// agents recover each node's position, the most advanced alone bootstraps, the others join, and every acknowledged
-    /// write is on every node.
+    /// moves and writes go on; the killed node rejoins. Then a full outage: every agent frozen, every server killed -9,
+    /// the agents resumed in a random order: they recover each node's position, the most advanced alone bootstraps,
+    /// the others join, and every acknowledged write is on every node.
     /// </summary>
     [Fact]
     public async Task A_galera_cluster_keeps_one_writer_and_recovers_from_a_full_outage_without_losing_acknowledged_writes()
@@ -61,12 +61,27 @@ public sealed class GaleraTests(ITestOutputHelper output)
         await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(writes.Acknowledged.Count > before + 200 ? "ok" : null), Generous, "writes to go on");
         await WaitSyncedAsync(cluster, $"{writer} to rejoin");
 
-        // A full outage: every server killed at once, the agents stay.
+        // A full outage: every agent frozen, every server killed -9, then the agents resumed in a random order, a
+        // random moment apart (each starts its server's recovery when it resumes).
+        var agents = (await cluster.ViewAsync()).Members.ToDictionary(kv => kv.Key, kv => kv.Value.AgentPid!.Value);
+        foreach (var pid in agents.Values)
+        {
+            Assert.True(Keel.Os.Signals.Stop(pid, TimeSpan.FromSeconds(5)));
+        }
         foreach (var m in cluster.Spec.Members)
         {
             cluster.Server(m.Name).Kill();
         }
-        output.WriteLine($"killed every server after {writes.Acknowledged.Count} acknowledged writes");
+        output.WriteLine($"froze every agent and killed every server after {writes.Acknowledged.Count} acknowledged writes");
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        foreach (var name in agents.Keys.OrderBy(_ => random.Next()).ToList())
+        {
+            var gap = TimeSpan.FromMilliseconds(random.Next(0, 3000));
+            await Task.Delay(gap);
+            Keel.Os.Signals.Send(agents[name], Keel.Os.Signals.SigCont);
+            output.WriteLine($"resumed {name}'s agent after {gap.TotalSeconds:0.0} s (seed {seed})");
+        }
         // First the outage as the agents see it (records from before the kill still say Synced for a moment).
         await PlaygroundCluster.EventuallyAsync(async () =>
             (await cluster.ViewAsync()).Members.Values.Any(n => n.Galera is { Recovered: false } g && g.Serves(false) && n.Server == ServerStatus.Running) ? null : "down",
@@ -216,4 +231,94 @@ public sealed class GaleraTests(ITestOutputHelper output)
             Assert.True(missing.Count == 0, $"{m.Name} lacks {missing.Count} acknowledged writes");
         }
     }
+
+    /// <summary>
+    /// Two of three nodes killed -9 under writes (the writer and a reader): the survivor is left outside any Primary
+    /// Component. It serves nothing: no writes and no reads through either endpoint, its agent's /primary and /replica
+    /// say no, and the server itself refuses a write. Then, with nobody serving, the survivor is stopped and the most
+    /// advanced node bootstraps; every acknowledged write is kept.
+    /// </summary>
+    [Fact]
+    public async Task With_two_of_three_nodes_down_the_survivor_serves_nothing_and_the_cluster_recovers_by_itself()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, galera: true);
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var view = await cluster.ViewAsync();
+        var writer = view.Leader!.Name;
+        var survivor = cluster.Spec.Members.Select(m => m.Name).First(n => n != writer);
+        var killed = cluster.Spec.Members.Select(m => m.Name).Where(n => n != survivor).ToList();
+        checker.FaultNow();
+        foreach (var name in killed)
+        {
+            cluster.Server(name).Kill();
+        }
+        output.WriteLine($"killed {string.Join(" and ", killed)}; {survivor} survives");
+
+        // Galera suspects the dead nodes after evs.suspect_timeout; the survivor then holds a component of one of three.
+        await PlaygroundCluster.EventuallyAsync(async () =>
+            (await cluster.ViewAsync()).Members.TryGetValue(survivor, out var m) && m.Server == ServerStatus.Running
+                && m.Galera is { Recovered: false, InPrimaryComponent: false } ? "ok" : null, Generous, $"{survivor} to be outside the Primary Component");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var api = (await cluster.ViewAsync()).Members[survivor].ApiUrl;
+        Assert.False((await http.GetAsync($"{api}/primary")).IsSuccessStatusCode, "a node outside the Primary Component must not be /primary");
+        Assert.False((await http.GetAsync($"{api}/replica")).IsSuccessStatusCode, "a node outside the Primary Component must not be /replica");
+        // Nothing through either endpoint (HAProxy has no backend left), and the server itself refuses a write.
+        foreach (var (what, endpoint) in new[] { ("read-write", cluster.ReadWrite), ("read-only", cluster.ReadOnly) })
+        {
+            await Assert.ThrowsAnyAsync<MySqlException>(async () =>
+            {
+                await using var c = await MySqlConnection.OpenAsync(endpoint with { ConnectTimeout = TimeSpan.FromSeconds(3), CommandTimeout = TimeSpan.FromSeconds(3) });
+                var rows = (await c.QueryAsync("SELECT COUNT(*) FROM acked")).Scalar();
+                output.WriteLine($"{what} answered {rows} rows while no Primary Component exists");
+            });
+        }
+        await Assert.ThrowsAnyAsync<MySqlException>(() => cluster.RootQueryAsync(survivor, "INSERT INTO app.acked VALUES (-1, 99, NOW(6))"));
+        output.WriteLine($"{survivor} served nothing while outside the Primary Component");
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+
+        cluster.Checked(await checker.FinishAsync("two of three Galera nodes killed"));
+        var log = string.Join("\n", cluster.Spec.Members.Select(m => cluster.AgentLog(m.Name)));
+        Assert.Contains("tried to bootstrap the Primary Component from this node after a full outage", log, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Isolated hosts (a network namespace per node): the writer's NIC goes down under writes. The isolated writer is a
+    /// minority, outside any Primary Component: its server refuses writes. The majority re-forms the Primary Component,
+    /// the writer key expires with the isolated agent's lease and moves, and writes go on. After NIC up the node rejoins;
+    /// nothing acknowledged is lost and no write was acknowledged by the minority (every acknowledged write is on every node).
+    /// </summary>
+    [Fact]
+    public async Task The_writer_cut_off_by_its_nic_stops_serving_and_writes_move_to_the_majority()
+    {
+        Assert.True(Keel.Network.NetworkLab.CannotRunReason() is null, $"this test needs network namespaces: {Keel.Network.NetworkLab.CannotRunReason()}");
+        await using var cluster = await PlaygroundCluster.StartAsync(output, isolatedHosts: true, galera: true);
+        var lab = await Keel.Network.NetworkLab.OpenAsync(cluster.Spec.LabRunId!, CancellationToken.None);
+        lab.Detach(); // the playground's `down` deletes it
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var writer = (await cluster.ViewAsync()).Leader!.Name;
+        checker.FaultNow();
+        await lab.NicDownAsync(writer, CancellationToken.None);
+        try
+        {
+            var next = await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var v = await cluster.ViewAsync();
+                return v.Leader is { } l && l.Name != writer && v.Members.TryGetValue(l.Name, out var m) && m.GaleraServes(allowDonor: false) ? l.Name : null;
+            }, Generous, "a new writer in the majority");
+            output.WriteLine($"{writer}'s NIC is down; {next} took the writer key");
+            // Over its unix socket: the isolated node is outside the Primary Component and refuses writes.
+            await PlaygroundCluster.EventuallyAsync(async () =>
+                (await cluster.RootQueryAsync(writer, "SHOW STATUS LIKE 'wsrep_cluster_status'")).Rows[0][1] is { } status && status != "Primary" ? status : null,
+                Generous, $"{writer} to leave the Primary Component");
+            await Assert.ThrowsAnyAsync<MySqlException>(() => cluster.RootQueryAsync(writer, "INSERT INTO app.acked VALUES (-1, 99, NOW(6))"));
+            await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        }
+        finally
+        {
+            await lab.NicUpAsync(writer, CancellationToken.None);
+        }
+        cluster.Checked(await checker.FinishAsync("Galera writer NIC down, then up"));
+        await WaitSyncedAsync(cluster, $"{writer} to rejoin after NIC up");
+    }
+
 }
