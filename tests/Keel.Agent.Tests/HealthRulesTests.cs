@@ -67,4 +67,18 @@ public class HealthRulesTests
         Assert.False(HealthRules.IsStreamingReplica(null, Now));
         Assert.False(HealthRules.IsLive(null, Now));
     }
+
+    /// <summary>Galera: /primary on the serving writer key holder only, unless multi-writer; neither on a node that does not serve.</summary>
+    [Theory]
+    [InlineData(true, "m1", false, true, false)]
+    [InlineData(true, "m2", false, false, true)]
+    [InlineData(true, "m2", true, true, true)]
+    [InlineData(false, "m1", false, false, false)]
+    [InlineData(false, "m2", true, false, false)]
+    public void In_galera_mode_primary_follows_the_writer_key_or_every_serving_node_with_multi_writer(bool serves, string writer, bool multiWriter, bool primary, bool replica)
+    {
+        var t = Tick(true, writer, Now.AddSeconds(9)) with { GaleraServes = serves, GaleraMultiWriter = multiWriter };
+        Assert.Equal(primary, HealthRules.IsPrimary(t, Now));
+        Assert.Equal(replica, HealthRules.IsStreamingReplica(t, Now));
+    }
 }

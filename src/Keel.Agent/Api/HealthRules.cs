@@ -13,7 +13,8 @@ public static class HealthRules
         t is not null
         && Fresh(t, now)
         && t.GaleraServes is null or true
-        && t.Snapshot.Cluster?.Leader?.Name == t.Snapshot.Self.Name
+        // Galera multi-writer: every serving node takes writes (Galera certifies them); else only the key holder.
+        && (t.GaleraMultiWriter || t.Snapshot.Cluster?.Leader?.Name == t.Snapshot.Self.Name)
         && t.Snapshot.Local.IsWritable
         && t.Snapshot.Lease is { IsLost: false } lease
         && lease.ExpiresNoEarlierThan - now > t.Snapshot.Timing.DemoteMargin;
@@ -22,8 +23,9 @@ public static class HealthRules
     {
         if (t?.GaleraServes is { } serves)
         {
-            // Galera: every serving node but the writer takes reads; a node outside the Primary Component none.
-            return serves && Fresh(t, now) && t.Snapshot.Cluster?.Leader?.Name != t.Snapshot.Self.Name;
+            // Galera: every serving node but the writer takes reads (every one in multi-writer mode); a node outside
+            // the Primary Component none.
+            return serves && Fresh(t, now) && (t.GaleraMultiWriter || t.Snapshot.Cluster?.Leader?.Name != t.Snapshot.Self.Name);
         }
         if (t is null || !Fresh(t, now) || t.Snapshot.Local is not { Status: ServerStatus.Running, ReadOnly: true, Replication: { IoRunning: true, SqlRunning: true } r })
         {

@@ -67,7 +67,7 @@ public static class AgentConfigLoader
         return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs, Galera = mode == "galera" ? galera : null };
     }
 
-    /// <summary>galera.port (group communication; IST on port + 1, SST on port + 2), galera.peers (every node's host:port), galera.recovery_wait (default 60s), galera.donor_serves (default false).</summary>
+    /// <summary>galera.port (group communication; IST on port + 1, SST on port + 2), galera.peers (every node's host:port), galera.recovery_wait (default 60s), galera.donor_serves (default false), galera.multi_writer (default false).</summary>
     private static Galera.GaleraConfig? ReadGalera(YamlFields? f)
     {
         if (f is null)
@@ -82,8 +82,9 @@ public static class AgentConfigLoader
         }
         var wait = f.Duration("recovery_wait", TimeSpan.FromSeconds(60));
         var donor = f.Bool("donor_serves", false);
+        var multiWriter = f.Bool("multi_writer", false);
         f.RejectUnknown();
-        return new Galera.GaleraConfig(port, peers, wait, donor);
+        return new Galera.GaleraConfig(port, peers, wait, donor, multiWriter);
     }
 
     /// <summary>disk.warn and disk.critical (a share such as 10% or a size such as 2GB), disk.handover (default true).</summary>

@@ -163,7 +163,7 @@ public sealed class GaleraLoop(AgentConfig config, GaleraConfig galera, IEtcdCli
         var haSnapshot = new HaSnapshot(config.Identity,
             new LocalServer(serverStatus, pid, serverStatus == ServerStatus.Running ? false : null, Keel.Core.Gtid.GtidPosition.Empty, Keel.Core.Gtid.GtidPosition.Empty, null, null, probeError),
             cluster, lease, config.Timing);
-        status.Update(new TickResult(haSnapshot, new Decision(new HaAction.None(), decision.Reason), published, now) { GaleraServes = serves });
+        status.Update(new TickResult(haSnapshot, new Decision(new HaAction.None(), decision.Reason), published, now) { GaleraServes = serves, GaleraMultiWriter = galera.MultiWriter });
 
         var acting = decision.Action is not GaleraAction.None;
         if (acting || decision.Reason != _lastReason)

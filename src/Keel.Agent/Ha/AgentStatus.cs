@@ -8,6 +8,9 @@ public sealed record TickResult(HaSnapshot Snapshot, Decision Decision, MemberSt
 {
     /// <summary>Galera mode: the node serves by clustercheck's rule (Primary Component, ready, Synced); null in replication mode.</summary>
     public bool? GaleraServes { get; init; }
+
+    /// <summary>Galera mode with `galera.multi_writer`: every serving node answers /primary, not only the writer key holder.</summary>
+    public bool GaleraMultiWriter { get; init; }
 }
 
 /// <summary>Holds the latest <see cref="TickResult"/>; written by the loop, read by API requests.</summary>
