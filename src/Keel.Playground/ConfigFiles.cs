@@ -58,8 +58,11 @@ public static class ConfigFiles
             ? "  mariadb_settings:\n" + string.Concat(settings.Select(kv => $"    {kv.Key}: \"{kv.Value}\"\n"))
             : "";
 
-    /// <summary>Every playground agent backs up into HOME/backups; the schedule, retention and verify come from the spec.</summary>
-    private static string BackupYaml(PlaygroundSpec spec, PlaygroundLayout layout) =>
+    /// <summary>
+    /// Every playground agent backs up into HOME/backups; the schedule, retention and verify come from the spec. None in
+    /// Galera mode, where backups do not run yet and the agent refuses the section.
+    /// </summary>
+    private static string BackupYaml(PlaygroundSpec spec, PlaygroundLayout layout) => spec.Galera ? "" :
         $"backup:\n  repository: {layout.Backups}\n"
         + (spec.BackupSchedule is { } schedule ? $"  schedule: \"{schedule}\"\n" : "")
         + (spec.BackupRetentionCount is { } count ? $"  retention:\n    count: {count}\n" : "")

@@ -156,4 +156,19 @@ public class AgentConfigLoaderTests
     [InlineData("s")]
     [InlineData("2w")]
     public void Durations_without_a_known_unit_are_refused(string text) => Assert.False(DurationText.TryParse(text, out _));
+
+    private const string GaleraSection = "\nmode: galera\ngalera:\n  port: 4567\n  peers: [10.0.0.1:4567, 10.0.0.2:4567, 10.0.0.3:4567]\n";
+
+    [Fact]
+    public void Galera_mode_reads_its_section_and_refuses_a_backup_section_it_would_not_run()
+    {
+        var c = AgentConfigLoader.Parse(Valid + GaleraSection + "  multi_writer: true\n", "agent.yaml");
+        Assert.Equal(4567, c.Galera!.Port);
+        Assert.True(c.Galera.MultiWriter);
+        Assert.False(AgentConfigLoader.Parse(Valid + GaleraSection, "agent.yaml").Galera!.MultiWriter);
+        var ex = Assert.Throws<ConfigException>(() => AgentConfigLoader.Parse(Valid + GaleraSection + "backup:\n  repository: /backups\n", "agent.yaml"));
+        Assert.Contains("field 'backup'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not supported with mode: galera", ex.Message, StringComparison.Ordinal);
+    }
+
 }

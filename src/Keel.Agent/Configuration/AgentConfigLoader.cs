@@ -58,6 +58,8 @@ public static class AgentConfigLoader
         top.Check("mode", mode is "replication" or "galera", $"must be replication or galera, not '{mode}'");
         var galera = ReadGalera(top.Section("galera", required: mode == "galera"));
         top.Check("galera", galera is null || mode == "galera", "is only read with mode: galera");
+        // Said here rather than ignored: a cluster that believes it is backed up must not find out at restore time.
+        top.Check("backup", backup is null || mode != "galera", "is not supported with mode: galera yet (backups and the binlog archive run in replication mode only)");
         top.RejectUnknown();
 
         if (errors.Count > 0)

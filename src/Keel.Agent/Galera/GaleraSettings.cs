@@ -35,6 +35,10 @@ public static class GaleraSettings
             ["wsrep_gtid_domain_id"] = "1",
             ["rpl_semi_sync_master_enabled"] = "OFF",
             ["rpl_semi_sync_slave_enabled"] = "OFF",
+            // Keel's binlog janitor runs in replication mode only (it keeps what members and the archiver still read);
+            // a Galera node needs no binlog for IST (gcache serves it), so the server's own expiry bounds them at
+            // binlogs.max_age (default 7 days) instead of never.
+            ["binlog_expire_logs_seconds"] = ((long)(config.Binlogs.Retention.MaxAge ?? TimeSpan.FromDays(7)).TotalSeconds).ToString(CultureInfo.InvariantCulture),
         };
     }
 }
