@@ -29,7 +29,7 @@ public static class AgentHost
         var proxy = config.Haproxy is { } h ? new HaproxyRuntime(h.AdminSocket, config.Timing.RequestTimeout) : null;
         // The clone stream has its own stall timeout (CloneJoiner.StallTimeout); the client's is off so a long copy can finish.
         using var cloneHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var status = new AgentStatus();
+        var status = new AgentStatus { Metrics = new Metrics.AgentMetrics(config.Cluster, m.Name) };
         HaLoop? running = null;
         var joiner = new Clone.CloneJoiner(cloneHttp, config.Api.Token, time, text =>
         {

@@ -45,6 +45,17 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
         await using var roConn = await MySqlConnection.OpenAsync(cluster.ReadOnly);
         var refused = await Assert.ThrowsAsync<MySqlServerException>(() => roConn.QueryAsync("INSERT INTO greeting VALUES (2, 'must fail')"));
         Assert.Equal(1290, refused.Code); // ER_OPTION_PREVENTS_STATEMENT: --read-only
+
+        // Every agent's /metrics (Prometheus text): the leader says it is the primary with its lease running, a replica not.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        foreach (var m in view.Members.Values)
+        {
+            var metrics = await http.GetStringAsync($"{m.ApiUrl}/metrics");
+            var primary = metrics.Split('\n').Single(l => l.StartsWith("keel_primary{", StringComparison.Ordinal));
+            Assert.Contains($"member=\"{m.Name}\"", primary, StringComparison.Ordinal);
+            Assert.EndsWith(m.Name == leader ? " 1" : " 0", primary, StringComparison.Ordinal);
+            Assert.Contains("keel_ha_loop_seconds_bucket{", metrics, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -38,6 +38,17 @@ public static class AgentApi
         }
 
         app.MapGet("/primary", () => Answer(HealthRules.IsPrimary));
+        // Read-only figures for Prometheus; no token, as they hold no secret and scrapers rarely carry one.
+        app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
+        {
+            if (status.Metrics is not { } metrics)
+            {
+                return Results.NotFound();
+            }
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await metrics.ExportAsync(context.Response.Body, ct);
+            return Results.Empty;
+        });
         app.MapGet("/replica", () => Answer(HealthRules.IsStreamingReplica));
         app.MapGet("/health", () => Answer(HealthRules.IsHealthy));
         app.MapGet("/liveness", () => Answer(HealthRules.IsLive));

@@ -82,7 +82,9 @@ public sealed class GaleraLoop(AgentConfig config, GaleraConfig galera, IEtcdCli
             var acted = false;
             try
             {
+                var started = time.GetTimestamp();
                 acted = await TickAsync(ct);
+                status.Metrics?.ObserveTick(time.GetElapsedTime(started));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -163,7 +165,7 @@ public sealed class GaleraLoop(AgentConfig config, GaleraConfig galera, IEtcdCli
         var haSnapshot = new HaSnapshot(config.Identity,
             new LocalServer(serverStatus, pid, serverStatus == ServerStatus.Running ? false : null, Keel.Core.Gtid.GtidPosition.Empty, Keel.Core.Gtid.GtidPosition.Empty, null, null, probeError),
             cluster, lease, config.Timing);
-        status.Update(new TickResult(haSnapshot, new Decision(new HaAction.None(), decision.Reason), published, now) { GaleraServes = serves, GaleraMultiWriter = galera.MultiWriter });
+        status.Update(new TickResult(haSnapshot, new Decision(new HaAction.None(), decision.Reason), published, now) { GaleraServes = serves, GaleraMultiWriter = galera.MultiWriter }, decision.Action.GetType().Name);
 
         var acting = decision.Action is not GaleraAction.None;
         if (acting || decision.Reason != _lastReason)

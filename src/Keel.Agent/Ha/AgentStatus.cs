@@ -20,7 +20,15 @@ public sealed class AgentStatus
 
     public TickResult? Latest => Volatile.Read(ref _latest);
 
-    public void Update(TickResult result) => Volatile.Write(ref _latest, result);
+    /// <summary>The agent's metrics (GET /metrics); null where none are kept (unit tests of the API).</summary>
+    public Metrics.AgentMetrics? Metrics { get; init; }
+
+    /// <summary>Publishes one tick's result; <paramref name="action"/> names its decision when the result's own does not (Galera).</summary>
+    public void Update(TickResult result, string? action = null)
+    {
+        Volatile.Write(ref _latest, result);
+        Metrics?.Record(result, action ?? result.Decision.Action.GetType().Name, result.At);
+    }
 
     /// <summary>What the loop decided and saw recently, for <c>GET /decisions</c>.</summary>
     public DecisionJournal Journal { get; } = new();

@@ -89,7 +89,9 @@ public sealed class HaLoop : IAsyncDisposable
             var acted = false;
             try
             {
+                var started = _time.GetTimestamp();
                 acted = await TickAsync(ct);
+                _status.Metrics?.ObserveTick(_time.GetElapsedTime(started));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
