@@ -54,14 +54,15 @@ internal static class StatusPrinter
     {
         var doc = new StatusJson(report.Status.Cluster, report.Status.Leader,
             report.ReadWrite is null ? null : new Endpoints(report.ReadWrite, report.ReadOnly!),
-            report.Status.Rows, report.Status.Warnings, report.Status.Notes);
+            report.Status.Rows, report.Status.Warnings, report.Status.Notes, report.Status.Blockers);
         Console.WriteLine(JsonSerializer.Serialize(doc, CliJson.Default.StatusJson));
     }
 }
 
 internal sealed record Endpoints(string ReadWrite, string ReadOnly);
 
-internal sealed record StatusJson(string Cluster, string? Leader, Endpoints? Endpoints, IReadOnlyList<MemberRow> Members, IReadOnlyList<string> Warnings, IReadOnlyList<string> Notes);
+internal sealed record StatusJson(string Cluster, string? Leader, Endpoints? Endpoints, IReadOnlyList<MemberRow> Members, IReadOnlyList<string> Warnings, IReadOnlyList<string> Notes,
+    IReadOnlyList<MemberBlocker> Blockers);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(StatusJson))]

@@ -154,6 +154,13 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(3));
             var during = await cluster.ViewAsync();
             Assert.True(during.Leader is null || during.Leader.Name == leader, $"{during.Leader?.Name} was promoted while {silent.Name} was silent");
+            // Why nothing happens, machine-readable: in keel status's JSON and as a metric label on the waiting member.
+            var (_, err, json) = await KeelProcess.RunAsync(Generous, ["status", "--format", "json", "--home", cluster.Layout.Home]);
+            output.WriteLine(json + err);
+            Assert.Contains("\"unknown_position\"", json, StringComparison.Ordinal);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var metrics = await http.GetStringAsync($"{during.Members[other].ApiUrl}/metrics");
+            Assert.Contains(metrics.Split('\n'), l => l.StartsWith("keel_failover_blocked{", StringComparison.Ordinal) && l.Contains("reason=\"unknown_position\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
         }
         finally
         {

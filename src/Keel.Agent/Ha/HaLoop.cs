@@ -201,6 +201,8 @@ public sealed class HaLoop : IAsyncDisposable
             OldDataDirs = SameList(_lastPublished?.OldDataDirs, _oldCopies.List().Select(c => c.Path).ToList()),
             Disk = disk,
             Binlogs = _binlogs(),
+            // Why a failover does not fire, where operators and tools look (keel status, /cluster, the metrics).
+            Blocked = cluster is { Leader: null } && decision.Blocker is { } code ? new BlockedBy(code, decision.Reason) : null,
         };
         if (_lastActionError is not null)
         {

@@ -23,6 +23,8 @@ public sealed class AgentMetrics
     private readonly Gauge _diskFree;
     private readonly Gauge _galeraServes;
     private readonly Counter _decisions;
+    private readonly Gauge _blocked;
+    private string? _lastBlocker;
     private readonly Histogram _tick;
 
     public AgentMetrics(string cluster, string member)
@@ -39,6 +41,7 @@ public sealed class AgentMetrics
         _readOnly = f.CreateGauge("keel_server_read_only", "1 while the local server is read-only, 0 while writable, -1 when unknown.");
         _diskFree = f.CreateGauge("keel_disk_free_ratio", "Free space on the filesystem of the datadir or the binlogs (0 to 1).", new GaugeConfiguration { LabelNames = ["filesystem"] });
         _galeraServes = f.CreateGauge("keel_galera_serves", "Galera mode: 1 while the node serves by clustercheck's rule (Primary Component, ready, Synced), else 0; -1 in replication mode.");
+        _blocked = f.CreateGauge("keel_failover_blocked", "1 while nobody holds the leader key and this member does not take over, labelled with why (a code of keel status's blockers), else 0.", new GaugeConfiguration { LabelNames = ["reason"] });
         _decisions = f.CreateCounter("keel_decisions_total", "Decisions of the HA loop, by action (None included: one per tick).", new CounterConfiguration { LabelNames = ["action"] });
         _tick = f.CreateHistogram("keel_ha_loop_seconds", "How long one HA loop tick took (read the snapshot, decide, act).",
             new HistogramConfiguration { Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
@@ -63,6 +66,16 @@ public sealed class AgentMetrics
         }
         _galeraServes.Set(t.GaleraServes switch { true => 1, false => 0, null => -1 });
         _decisions.WithLabels(action).Inc();
+        var blocker = t.Published.Blocked?.Code;
+        if (_lastBlocker is { } last && last != blocker)
+        {
+            _blocked.WithLabels(last).Set(0);
+        }
+        if (blocker is not null)
+        {
+            _blocked.WithLabels(blocker).Set(1);
+        }
+        _lastBlocker = blocker;
     }
 
     /// <summary>One tick's duration.</summary>

@@ -49,8 +49,8 @@ public static class HaDecider
         return decision.Action switch
         {
             HaAction.Demote => decision,
-            HaAction.None => decision with { Reason = "PAUSE: " + decision.Reason },
-            _ => Decision.Nothing($"PAUSE: no automatic action while the cluster is paused (otherwise: {decision.Reason})"),
+            HaAction.None => decision with { Reason = "PAUSE: " + decision.Reason, Blocker = s.Cluster.Leader is null ? Blockers.Paused : null },
+            _ => Decision.Blocked(Blockers.Paused, $"PAUSE: no automatic action while the cluster is paused (otherwise: {decision.Reason})"),
         };
     }
 
@@ -98,7 +98,7 @@ public static class HaDecider
                     $"released the leader key because the local server has not answered for {(now - since).TotalSeconds:0.#} s ({local.ProbeError}), so that a replica can take over; it can get no more acknowledgements and demotes itself when it answers again");
             }
             // The process exists but does not answer: it may still accept writes, so nothing may move yet.
-            return Decision.Nothing($"could not probe the local server ({local.ProbeError}); taking no action until it answers");
+            return Decision.Blocked(Blockers.LocalServerUnknown, $"could not probe the local server ({local.ProbeError}); taking no action until it answers");
         }
 
         if (cluster is null)
@@ -110,7 +110,7 @@ public static class HaDecider
         {
             return local.IsWritable
                 ? new Decision(new HaAction.Demote(), "made the server read-only because this agent has no valid session lease in etcd")
-                : Decision.Nothing("waiting for a new session lease in etcd");
+                : Decision.Blocked(Blockers.NoSession, "waiting for a new session lease in etcd");
         }
 
         if (!cluster.IsInitialized)
@@ -127,7 +127,7 @@ public static class HaDecider
             }
             return local.BinlogPosition.IsEmpty
                 ? new Decision(new HaAction.Bootstrap(), "tried to initialize a new cluster because none exists yet")
-                : Decision.Nothing($"the cluster is not initialized but the local server already has transactions ({local.BinlogPosition}); refusing to bootstrap from it");
+                : Decision.Blocked(Blockers.NotInitialized, $"the cluster is not initialized but the local server already has transactions ({local.BinlogPosition}); refusing to bootstrap from it");
         }
 
         if (cluster.Leader is { } past && s.Memory is { } memory && memory.IsStale(past))
@@ -152,7 +152,7 @@ public static class HaDecider
     {
         if (!s.Local.IsWritable)
         {
-            return Decision.Nothing("etcd is unreachable; a replica takes no action while the cluster state is unknown");
+            return Decision.Blocked(Blockers.StoreUnreachable, "etcd is unreachable; a replica takes no action while the cluster state is unknown");
         }
         if (s.Lease is null || LeaseAtRisk(s, now))
         {
@@ -342,12 +342,12 @@ public static class HaDecider
         }
         if (s.Self.Tags.NoFailover)
         {
-            return Decision.Nothing("nobody holds the leader key and this member is tagged nofailover; waiting for another member to take over");
+            return Decision.Blocked(Blockers.NoFailoverTag, "nobody holds the leader key and this member is tagged nofailover; waiting for another member to take over");
         }
 
         if (s.LocalDisk is { Level: Disk.DiskLevel.Critical } full)
         {
-            return Decision.Nothing($"nobody holds the leader key but this member is never promoted while its disk is critically full: {full.Describe()}");
+            return Decision.Blocked(Blockers.DiskCritical, $"nobody holds the leader key but this member is never promoted while its disk is critically full: {full.Describe()}");
         }
 
         var selfState = MemberStateFactory.FromLocal(s.Self, local, s.Cluster!.Members.Values, s.LastKnownRole, null, DateTimeOffset.MinValue) with { Disk = s.LocalDisk };
@@ -358,11 +358,11 @@ public static class HaDecider
         {
             if (other.Server == ServerStatus.Running && other.ReadOnly != true)
             {
-                return Decision.Nothing($"nobody holds the leader key but {other.Name} still reports a writable server; waiting for it to demote itself");
+                return Decision.Blocked(Blockers.WritableMember, $"nobody holds the leader key but {other.Name} still reports a writable server; waiting for it to demote itself");
             }
             if (other.Server == ServerStatus.Running && other.IoRunning)
             {
-                return Decision.Nothing($"nobody holds the leader key; waiting for {other.Name} to stop replicating from the former primary before choosing a new one");
+                return Decision.Blocked(Blockers.MemberStillReplicating, $"nobody holds the leader key; waiting for {other.Name} to stop replicating from the former primary before choosing a new one");
             }
         }
 
@@ -373,21 +373,21 @@ public static class HaDecider
         {
             return request.To == s.Self.Name
                 ? new Decision(new HaAction.AcquireLeadership(), $"tried to take the leader key as the target of the {Describe(request)}")
-                : Decision.Nothing($"nobody holds the leader key; waiting for {request.To} to take over as the {Describe(request)} asks");
+                : Decision.Blocked(Blockers.RequestTarget, $"nobody holds the leader key; waiting for {request.To} to take over as the {Describe(request)} asks");
         }
 
         var unknown = UnknownHolders(s, others);
         if (unknown.Count > 0)
         {
-            return Decision.Nothing($"nobody holds the leader key; waiting for {string.Join(" and ", unknown)}, because what it received is unknown and may include acknowledged transactions this member lacks (unknown is not no; `keel failover --to MEMBER --force` overrides and says what may be lost)");
+            return Decision.Blocked(Blockers.UnknownPosition, $"nobody holds the leader key; waiting for {string.Join(" and ", unknown)}, because what it received is unknown and may include acknowledged transactions this member lacks (unknown is not no; `keel failover --to MEMBER --force` overrides and says what may be lost)");
         }
 
         var ranked = CandidateRanking.Rank(others.Append(selfState), s.Cluster.LastLeader);
         if (ranked.Count == 0 || ranked[0].Name != s.Self.Name)
         {
             return ranked.Count == 0
-                ? Decision.Nothing("nobody holds the leader key and no member can be promoted yet")
-                : Decision.Nothing($"nobody holds the leader key; {ranked[0].Name} is the better candidate");
+                ? Decision.Blocked(Blockers.NoCandidate, "nobody holds the leader key and no member can be promoted yet")
+                : Decision.Blocked(Blockers.BetterCandidate, $"nobody holds the leader key; {ranked[0].Name} is the better candidate");
         }
         var notContained = others
             .Where(o => o.Server == ServerStatus.Running && !mine.Contains(GtidPosition.Parse(o.ReceivedPosition)))
@@ -395,7 +395,7 @@ public static class HaDecider
             .ToList();
         if (notContained.Count > 0)
         {
-            return Decision.Nothing($"nobody holds the leader key but this member lacks transactions that {string.Join(", ", notContained)} has; refusing to take over");
+            return Decision.Blocked(Blockers.LacksTransactions, $"nobody holds the leader key but this member lacks transactions that {string.Join(", ", notContained)} has; refusing to take over");
         }
         return new Decision(new HaAction.AcquireLeadership(),
             $"tried to take the leader key because nobody holds it and this member has the most received transactions ({mine})");
@@ -438,7 +438,7 @@ public static class HaDecider
         var writers = OtherWriters(s);
         if (writers.Count > 0)
         {
-            return Decision.Nothing($"nobody holds the leader key but {string.Join(", ", writers)} still reports a writable server; waiting for it to demote itself");
+            return Decision.Blocked(Blockers.WritableMember, $"nobody holds the leader key but {string.Join(", ", writers)} still reports a writable server; waiting for it to demote itself");
         }
         if (request.To == self)
         {
@@ -448,12 +448,12 @@ public static class HaDecider
         {
             return s.Local.IsReplicating
                 ? new Decision(new HaAction.StopReplication(), $"stopped replicating because the leader key is gone and {request.To}, the target of the {Describe(request)}, is not running")
-                : Decision.Nothing($"nobody holds the leader key; waiting for {request.To} to take over as the {Describe(request)} asks");
+                : Decision.Blocked(Blockers.RequestTarget, $"nobody holds the leader key; waiting for {request.To} to take over as the {Describe(request)} asks");
         }
         var replication = s.Local.Replication;
         if (replication is { IoRunning: true, SqlRunning: true } && replication.SourceHost == target.Host && replication.SourcePort == target.Port)
         {
-            return Decision.Nothing($"nobody holds the leader key; replicating from {request.To} already and waiting for it to take over as the {Describe(request)} asks");
+            return Decision.Blocked(Blockers.RequestTarget, $"nobody holds the leader key; replicating from {request.To} already and waiting for it to take over as the {Describe(request)} asks");
         }
         return new Decision(new HaAction.Follow(target.Name, target.Host, target.Port),
             $"started replicating from {target.Name} ahead of its promotion because the old primary handed the {Describe(request)} over to it with every transaction applied");

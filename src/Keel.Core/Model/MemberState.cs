@@ -54,6 +54,12 @@ public sealed record MemberState
     /// <summary>Galera mode: the node's wsrep state, or its recovered position while stopped; null in replication mode.</summary>
     public Galera.GaleraState? Galera { get; init; }
 
+    /// <summary>
+    /// While nobody holds the leader key: what keeps this member from taking over, as a stable code
+    /// (<see cref="Decisions.Blockers"/>) and the decision's sentence; null otherwise.
+    /// </summary>
+    public BlockedBy? Blocked { get; init; }
+
     /// <summary>Galera: the record shows a running node that serves by clustercheck's rule (one place for the test every reader of records makes).</summary>
     public bool GaleraServes(bool allowDonor) => Server == ServerStatus.Running && Galera is { Recovered: false } g && g.Serves(allowDonor);
 

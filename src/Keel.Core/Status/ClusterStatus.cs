@@ -15,6 +15,9 @@ public sealed record MemberRow(
     int? AgentPid,
     int? ServerPid);
 
+/// <summary>One member's reason for not taking over while there is no primary (<see cref="Decisions.Blockers"/>).</summary>
+public sealed record MemberBlocker(string Member, string Code, string Reason);
+
 /// <summary>
 /// The status table and the warnings under it, as <c>repmgr cluster show</c> and <c>patronictl list</c> do; notes are
 /// facts that need no action (old datadirs Keel keeps).
@@ -22,6 +25,9 @@ public sealed record MemberRow(
 public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList<MemberRow> Rows, IReadOnlyList<string> Warnings)
 {
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>While nobody holds the leader key: what keeps each member from taking over (machine-readable codes).</summary>
+    public IReadOnlyList<MemberBlocker> Blockers { get; init; } = [];
 
     /// <summary>
     /// Builds the table from what etcd holds. <paramref name="expected"/> names members that should exist (from a
@@ -51,6 +57,14 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
         else if (leader is null)
         {
             warnings.Add("nobody holds the leader key: there is no primary right now");
+        }
+        var blockers = leader is null
+            ? view.Members.Values.Where(m => m.Blocked is not null).OrderBy(m => m.Name, StringComparer.Ordinal)
+                .Select(m => new MemberBlocker(m.Name, m.Blocked!.Code, m.Blocked.Reason)).ToList()
+            : [];
+        foreach (var b in blockers)
+        {
+            warnings.Add($"{b.Member} does not take over ({b.Code}): {b.Reason}");
         }
 
         foreach (var name in names)
@@ -104,7 +118,7 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
         {
             warnings.Add($"semi-sync is not active on the primary {leader}: commits are waiting for a replica acknowledgement");
         }
-        return new ClusterStatus(cluster, leader, rows, warnings) { Notes = notes };
+        return new ClusterStatus(cluster, leader, rows, warnings) { Notes = notes, Blockers = blockers };
     }
 
     private static (string Role, string State) Classify(MemberState m, bool isLeader, ClusterView view, out string? problem)
