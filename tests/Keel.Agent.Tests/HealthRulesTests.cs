@@ -6,27 +6,12 @@ using Keel.Core.Gtid;
 using Keel.Core.Model;
 using Keel.Core.Timing;
 
+using static Keel.Agent.Tests.Ticks;
+
 namespace Keel.Agent.Tests;
 
 public class HealthRulesTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-    private static readonly MemberIdentity Me = new("m1", "127.0.0.1", 3301, "http://127.0.0.1:8001", MemberTags.Default);
-
-    private static TickResult Tick(bool writable, string? leader, DateTimeOffset leaseUntil, ReplicationStatus? replication = null, DateTimeOffset? at = null)
-    {
-        var local = new LocalServer(ServerStatus.Running, 1, !writable, GtidPosition.Empty, GtidPosition.Empty, replication, true, null);
-        var members = ImmutableDictionary<string, MemberState>.Empty
-            .Add("m2", new MemberState { Name = "m2", Host = "127.0.0.1", Port = 3302, ApiUrl = "" });
-        var cluster = new ClusterView("m1", leader is null ? null : new LeaderRecord(leader, 7, 3), members);
-        var snapshot = new HaSnapshot(Me, local, cluster, new LeaseView(7, leaseUntil, false), TimingRules.Default);
-        var published = MemberStateFactory.FromLocal(Me, local, members.Values, MemberRole.Unknown, 1, Now);
-        return new TickResult(snapshot, Decision.Nothing("test"), published, at ?? Now);
-    }
-
-    private static ReplicationStatus From(int port, bool io = true) =>
-        new("127.0.0.1", port, io, true, GtidPosition.Empty, 0, 0, "", 0, "");
-
     [Fact]
     public void The_writable_leaseholder_is_the_primary() =>
         Assert.True(HealthRules.IsPrimary(Tick(true, "m1", Now.AddSeconds(9)), Now));
