@@ -1,11 +1,5 @@
-using System.Collections.Immutable;
 using Keel.Agent.Ha;
 using Keel.Agent.Metrics;
-using Keel.Core.Decisions;
-using Keel.Core.Gtid;
-using Keel.Core.Model;
-using Keel.Core.Timing;
-
 using static Keel.Agent.Tests.Ticks;
 
 namespace Keel.Agent.Tests;
