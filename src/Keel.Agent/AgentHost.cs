@@ -22,14 +22,16 @@ public static class AgentHost
         var m = config.Member;
         var server = ServerFor(config);
         await using var sql = new LocalConnection(server.RootOptions(config.Timing.RequestTimeout) with { ConnectTimeout = config.Timing.RequestTimeout });
-        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = config.Etcd.Endpoints, RequestTimeout = config.Timing.RequestTimeout });
+        using var rawEtcd = new EtcdClient(new EtcdClientOptions { Endpoints = config.Etcd.Endpoints, RequestTimeout = config.Timing.RequestTimeout });
+        var metrics = new Metrics.AgentMetrics(config.Cluster, m.Name);
+        using var etcd = new Metrics.MeasuredEtcdClient(rawEtcd, metrics, time);
         var store = new ClusterStore(etcd, new KeyLayout(config.Cluster));
         var probe = new LocalServerProbe(server, sql, config.Timing.RequestTimeout);
         var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout);
         var proxy = config.Haproxy is { } h ? new HaproxyRuntime(h.AdminSocket, config.Timing.RequestTimeout) : null;
         // The clone stream has its own stall timeout (CloneJoiner.StallTimeout); the client's is off so a long copy can finish.
         using var cloneHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var status = new AgentStatus { Metrics = new Metrics.AgentMetrics(config.Cluster, m.Name) };
+        var status = new AgentStatus { Metrics = metrics };
         HaLoop? running = null;
         var joiner = new Clone.CloneJoiner(cloneHttp, config.Api.Token, time, text =>
         {
@@ -37,7 +39,7 @@ public static class AgentHost
             // In the log and in /decisions, where `keel reinit` and `keel member add` read the progress from.
             log.CloneProgress(m.Name, text);
             status.Journal.Add(new JournalEntry(time.GetUtcNow(), m.Name, 700, text));
-        });
+        }, bytes: metrics.CloneProgress);
         var executor = new HaExecutor(config, store, control, proxy, time, log, joiner);
         if (config.Galera is { } galera)
         {
@@ -60,7 +62,7 @@ public static class AgentHost
         log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
         // Backups run beside the HA loop, never inside it: a backup takes minutes, a tick milliseconds.
         using var backupStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var backups = new Backup.BackupWorker(config, etcd, store, new Backup.BackupStore(etcd, new KeyLayout(config.Cluster)), server, time, log).RunAsync(backupStop.Token);
+        var backups = new Backup.BackupWorker(config, etcd, store, new Backup.BackupStore(etcd, new KeyLayout(config.Cluster)), server, time, log, metrics).RunAsync(backupStop.Token);
         await using var archiver = new Backup.Archive.BinlogArchiver(config, etcd, store, new Backup.Archive.ArchiveStore(etcd, new KeyLayout(config.Cluster)), time, log);
         var archiving = archiver.RunAsync(backupStop.Token);
         var retention = janitor.RunAsync(backupStop.Token);
@@ -83,7 +85,7 @@ public static class AgentHost
     /// Galera mode: the Galera loop and the same REST API (health from clustercheck's rule, the writer key as /primary).
     /// Backups, the binlog archive and retention stay with replication mode for now.
     /// </summary>
-    private static async Task RunGaleraAsync(AgentConfig config, Galera.GaleraConfig galera, MariaDbServer server, LocalConnection sql, EtcdClient etcd,
+    private static async Task RunGaleraAsync(AgentConfig config, Galera.GaleraConfig galera, MariaDbServer server, LocalConnection sql, IEtcdClient etcd,
         ClusterStore store, AgentStatus status, TimeProvider time, ILogger log, CancellationToken ct)
     {
         var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout);
@@ -150,7 +152,7 @@ public static class AgentHost
     /// An agent that cannot reach etcd at start exits with a clear message instead of running blind; its supervisor
     /// (systemd, or the playground's) starts it again. Once running, an etcd outage is handled by the loop.
     /// </summary>
-    private static async Task CheckEtcdAsync(EtcdClient etcd, AgentConfig config, CancellationToken ct)
+    private static async Task CheckEtcdAsync(IEtcdClient etcd, AgentConfig config, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + config.Timing.Ttl;
         while (true)

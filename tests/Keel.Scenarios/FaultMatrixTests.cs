@@ -97,12 +97,45 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
         await using (cluster)
         await using (checker)
         {
+            var before = await cluster.ViewAsync();
+            var loopsBefore = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var m in before.Members.Values.Where(m => m.Name != leader.Name))
+            {
+                var text = await Scrape.TextAsync(m.ApiUrl);
+                Assert.Equal(0, Scrape.Value(text, "keel_failovers_total"));
+                loopsBefore[m.Name] = Scrape.Value(text, "keel_ha_loop_seconds_count") ?? 0;
+            }
             checker.FaultNow();
             cluster.Server(leader.Name).Kill();
             var next = await cluster.WaitForNewPrimaryAsync(leader.Name);
             await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
             cluster.Checked(await checker.FinishAsync("primary mariadbd kill -9"));
             var view = await cluster.ViewAsync();
+
+            // The new primary's /metrics counted the failover and timed it; the loop, etcd and lag series moved.
+            var promoted = await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var text = await Scrape.TextAsync(view.Members[next].ApiUrl);
+                return Scrape.Value(text, "keel_failovers_total") == 1 ? text : null;
+            }, TimeSpan.FromSeconds(30), $"{next}'s keel_failovers_total to be 1");
+            output.WriteLine($"FIGURES failover by the new primary's metrics: {Scrape.Value(promoted, "keel_failover_duration_seconds_sum"):0.000} s");
+            Assert.Equal(1, Scrape.Value(promoted, "keel_failover_duration_seconds_count"));
+            Assert.InRange(Scrape.Value(promoted, "keel_failover_duration_seconds_sum")!.Value, 0, 30);
+            Assert.Equal(0, Scrape.Value(promoted, "keel_switchovers_total"));
+            Assert.Equal(1, Scrape.Value(promoted, "keel_primary"));
+            Assert.Equal(0, Scrape.Value(promoted, "keel_replication_lag_seconds"));
+            Assert.True(Scrape.Value(promoted, "keel_decisions_total", "action=\"Promote\"") >= 1, "a Promote decision is counted");
+            Assert.True(Scrape.Value(promoted, "keel_ha_loop_seconds_count") > loopsBefore[next], "the HA loop histogram moved");
+            Assert.True(Scrape.Value(promoted, "keel_etcd_request_seconds_count", "operation=\"txn\"") >= 1, "etcd transactions are timed");
+            Assert.True(Scrape.Value(promoted, "keel_gtid_binlog_sequence", "domain=\"0\"") > 0, "the GTID sequence is exported");
+            var other = view.Members.Keys.Single(n => n != next && n != leader.Name);
+            var replica = await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var text = await Scrape.TextAsync(view.Members[other].ApiUrl);
+                return Scrape.Value(text, "keel_replication_lag_seconds") >= 0 ? text : null;
+            }, TimeSpan.FromSeconds(30), $"{other} to measure its lag behind {next}");
+            Assert.Equal(0, Scrape.Value(replica, "keel_failovers_total"));
+            Assert.InRange(Scrape.Value(replica, "keel_replication_lag_seconds")!.Value, 0, 30);
             Assert.Equal(next, view.Members[leader.Name].Following);
             await LogEventuallyContainsAsync(cluster, leader.Name, "released the leader key because the local server is not running");
             await LogEventuallyContainsAsync(cluster, next, "promoted the local server to primary");
@@ -249,6 +282,16 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             Assert.Equal(plan.Request.To, view.Members[leader.Name].Following);
             var history = await cluster.Store.ReadHistoryAsync(CancellationToken.None);
             Assert.Contains(history, h => h.OldPrimary == leader.Name && h.NewPrimary == plan.Request.To && h.Reason.Contains("switchover", StringComparison.Ordinal));
+            // Counted as a switchover (not a failover) by the new primary, with its duration.
+            var text = await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var t = await Scrape.TextAsync(view.Members[plan.Request.To].ApiUrl);
+                return Scrape.Value(t, "keel_switchovers_total") == 1 ? t : null;
+            }, TimeSpan.FromSeconds(30), $"{plan.Request.To}'s keel_switchovers_total to be 1");
+            output.WriteLine($"FIGURES switchover by the new primary's metrics: {Scrape.Value(text, "keel_switchover_duration_seconds_sum"):0.000} s");
+            Assert.Equal(0, Scrape.Value(text, "keel_failovers_total"));
+            Assert.Equal(1, Scrape.Value(text, "keel_switchover_duration_seconds_count"));
+            Assert.InRange(Scrape.Value(text, "keel_switchover_duration_seconds_sum")!.Value, 0, 30);
         }
     }
 }

@@ -16,7 +16,8 @@ namespace Keel.Agent.Backup;
 /// The primary's agent also schedules: when a slot of backup.schedule is due, it writes the request for the source
 /// the rule chooses, guarded by backup/slot so that each slot runs once whichever agent leads.
 /// </summary>
-public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterStore cluster, BackupStore store, MariaDbServer server, TimeProvider time, ILogger log)
+public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterStore cluster, BackupStore store, MariaDbServer server, TimeProvider time, ILogger log,
+    Metrics.AgentMetrics? metrics = null)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(15);
@@ -43,9 +44,21 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
         }
     }
 
+    private static readonly TimeSpan LastOutcomeEvery = TimeSpan.FromSeconds(15);
+    private DateTimeOffset _lastOutcomeReadAt = DateTimeOffset.MinValue;
+
     private async Task TickAsync(CancellationToken ct)
     {
         var view = await cluster.ReadAsync(ct);
+        if (metrics is not null && config.Backup is not null && view.Leader?.Name == Self && time.GetUtcNow() - _lastOutcomeReadAt >= LastOutcomeEvery)
+        {
+            // For the "backup missed" alert: one agent (the leader's) says when the cluster's last backup ended and how.
+            _lastOutcomeReadAt = time.GetUtcNow();
+            if (await store.LastAsync(ct) is { } last)
+            {
+                metrics.LastBackup(last.At, last.Succeeded);
+            }
+        }
         if (await store.RequestedAsync(ct) is { } pending)
         {
             var (request, revision) = pending;
@@ -106,6 +119,7 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
         var taker = new BackupTaker(server, repository, time, p =>
         {
             log.BackupDecision(Self, Progress(p));
+            metrics?.BackupProgress(p.Bytes, p.ExpectedBytes);
             // Fire and forget: progress is a courtesy, and the lease keeps the claim whatever happens to one update.
             _ = Task.Run(async () =>
             {
@@ -167,6 +181,7 @@ public sealed class BackupWorker(AgentConfig config, IEtcdClient etcd, ClusterSt
             await RecordAsync(why, null, ct);
             outcome = new BackupOutcome(request.Id, Self, time.GetUtcNow(), false, why);
         }
+        metrics?.BackupProgress(0, 0);
         await store.FinishAsync(outcome, ct);
         await etcd.RevokeLeaseAsync(lease, ct);
     }

@@ -14,7 +14,8 @@ public sealed record CloneResult(string GtidPosition, long Bytes, TimeSpan Took,
 /// leaves only DATADIR.clone, Keel's own unfinished copy, which the next try removes and starts again. An existing
 /// datadir is never deleted: it is moved aside and the new path is returned.
 /// </summary>
-public sealed class CloneJoiner(HttpClient http, string? token, TimeProvider time, Action<string> progress, Func<string, long>? freeSpace = null)
+public sealed class CloneJoiner(HttpClient http, string? token, TimeProvider time, Action<string> progress, Func<string, long>? freeSpace = null,
+    Action<long, long>? bytes = null)
 {
     private readonly Func<string, long> _freeSpace = freeSpace ?? (dir => new DriveInfo(dir).AvailableFreeSpace);
 
@@ -123,17 +124,25 @@ public sealed class CloneJoiner(HttpClient http, string? token, TimeProvider tim
             var clock = Stopwatch.StartNew();
             var lastReport = TimeSpan.Zero;
             var received = 0L;
-            return await CloneFrames.ReadAsync(body, async chunk =>
+            try
             {
-                await into.WriteAsync(chunk, stall.Token);
-                received += chunk.Length;
-                stall.CancelAfter(StallTimeout);
-                if (clock.Elapsed - lastReport >= ProgressEvery)
+                return await CloneFrames.ReadAsync(body, async chunk =>
                 {
-                    lastReport = clock.Elapsed;
-                    progress(Progress(donor, received, size, clock.Elapsed));
-                }
-            }, stall.Token);
+                    await into.WriteAsync(chunk, stall.Token);
+                    received += chunk.Length;
+                    stall.CancelAfter(StallTimeout);
+                    if (clock.Elapsed - lastReport >= ProgressEvery)
+                    {
+                        lastReport = clock.Elapsed;
+                        progress(Progress(donor, received, size, clock.Elapsed));
+                        bytes?.Invoke(received, size);
+                    }
+                }, stall.Token);
+            }
+            finally
+            {
+                bytes?.Invoke(0, 0);
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException && !ct.IsCancellationRequested)
         {

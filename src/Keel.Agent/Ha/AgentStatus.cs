@@ -11,7 +11,26 @@ public sealed record TickResult(HaSnapshot Snapshot, Decision Decision, MemberSt
 
     /// <summary>Galera mode with `galera.multi_writer`: every serving node answers /primary, not only the writer key holder.</summary>
     public bool GaleraMultiWriter { get; init; }
+
+    /// <summary>Keel's own measure of how far this replica is behind the primary (<see cref="Keel.Core.Gtid.SourceLag"/>); zero on the primary, null when unknown.</summary>
+    public TimeSpan? SourceLag { get; init; }
+
+    /// <summary>Transactions of the primary's published position this member has not applied; zero on the primary, null when unknown.</summary>
+    public ulong? TransactionsBehind { get; init; }
+
+    /// <summary>A failover or switchover to this member that completed in this tick (its server now takes writes).</summary>
+    public Takeover? Takeover { get; init; }
 }
+
+/// <summary>How this member became the primary.</summary>
+public enum TakeoverKind
+{
+    Failover,
+    Switchover,
+}
+
+/// <summary>A completed failover or switchover to this member, and how long it took (see the metrics for where it starts).</summary>
+public sealed record Takeover(TakeoverKind Kind, TimeSpan Took);
 
 /// <summary>Holds the latest <see cref="TickResult"/>; written by the loop, read by API requests.</summary>
 public sealed class AgentStatus

@@ -52,6 +52,10 @@ public sealed class HaLoop : IAsyncDisposable
     private int? _primaryServerPid;
     private readonly Lock _promiseGate = new();
     private bool _heldForReplicas;
+    private Keel.Core.Gtid.SourceLag _sourceLag = Keel.Core.Gtid.SourceLag.None;
+    // When this agent first knew the leader key gone (its watch saw the delete, or a tick found none), in UTC ticks; 0 while a leader is known.
+    private long _leaderGoneAtTicks;
+    private (TakeoverKind Kind, DateTimeOffset Since)? _takingOver;
 
     public HaLoop(AgentConfig config, IEtcdClient etcd, ClusterStore store, MariaDbServer server, LocalServerProbe probe,
         HaExecutor executor, AgentStatus status, TimeProvider time, ILogger log, Func<Keel.Core.Binlogs.BinlogSummary?>? binlogs = null)
@@ -176,6 +180,8 @@ public sealed class HaLoop : IAsyncDisposable
             _heldForReplicas = false;
         }
         var lease = _session is { } sess ? new LeaseView(sess.LeaseId, sess.ExpiresNoEarlierThan, sess.IsLost) : null;
+        var takeover = NoteTakeover(local, cluster, now);
+        var (lag, behind) = MeasureLag(local, cluster, now);
         var disk = _disk.Measure();
         var snapshot = new HaSnapshot(_config.Identity, local, cluster, lease, _config.Timing, _lastRole, _unknownSince, _memory, _noReplicaSince, _heldForReplicas,
             LocalDataMissing: local.Status == ServerStatus.Stopped && !_server.IsInitialized, AutoReinit: _config.AutoReinit,
@@ -210,7 +216,7 @@ public sealed class HaLoop : IAsyncDisposable
             published = published with { LastError = _lastActionError };
         }
         await PublishAsync(published, cluster, now, ct);
-        _status.Update(new TickResult(snapshot, decision, published, now));
+        _status.Update(new TickResult(snapshot, decision, published, now) { SourceLag = lag, TransactionsBehind = behind, Takeover = takeover });
 
         Promise(cluster, lease, now);
         var acting = decision.Action is not HaAction.None;
@@ -232,6 +238,13 @@ public sealed class HaLoop : IAsyncDisposable
         {
             var outcome = await _executor.ExecuteAsync(decision, snapshot, _lastLeader, ct);
             _lastActionError = null;
+            if (decision.Action is HaAction.AcquireLeadership)
+            {
+                // Whether the key was won shows in the next tick's read; a takeover that did not happen is dropped there.
+                _takingOver = cluster?.Request is { Kind: RequestKind.Switchover, To: var to } request && to == Self
+                    ? (TakeoverKind.Switchover, request.At)
+                    : (TakeoverKind.Failover, Interlocked.Read(ref _leaderGoneAtTicks) is > 0 and var gone ? new DateTimeOffset(gone, TimeSpan.Zero) : now);
+            }
             _heldForReplicas = decision.Action switch
             {
                 HaAction.HoldWritesForReplicas => true,
@@ -254,6 +267,60 @@ public sealed class HaLoop : IAsyncDisposable
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// A takeover this agent started (it took the leader key) is complete once its server takes writes under its
+    /// leadership; another leader ends it. Returns the completed one, for the metrics.
+    /// </summary>
+    private Takeover? NoteTakeover(LocalServer local, ClusterView? cluster, DateTimeOffset now)
+    {
+        if (cluster is null)
+        {
+            return null;
+        }
+        if (cluster.Leader is null)
+        {
+            Interlocked.CompareExchange(ref _leaderGoneAtTicks, now.UtcTicks, 0);
+            return null;
+        }
+        Interlocked.Exchange(ref _leaderGoneAtTicks, 0);
+        if (_takingOver is not { } t)
+        {
+            return null;
+        }
+        if (cluster.Leader.Name != Self)
+        {
+            _takingOver = null;
+            return null;
+        }
+        if (!local.IsWritable)
+        {
+            return null;
+        }
+        _takingOver = null;
+        return new Takeover(t.Kind, now - t.Since);
+    }
+
+    /// <summary>Keel's own lag on a replica (<see cref="Keel.Core.Gtid.SourceLag"/>); zero on the writable leader; null when unknown.</summary>
+    private (TimeSpan? Lag, ulong? Behind) MeasureLag(LocalServer local, ClusterView? cluster, DateTimeOffset now)
+    {
+        if (cluster?.Leader is not { } leader || local.Status != ServerStatus.Running)
+        {
+            return (null, null);
+        }
+        if (leader.Name == Self)
+        {
+            return local.IsWritable ? (TimeSpan.Zero, 0) : (null, null);
+        }
+        if (!cluster.Members.TryGetValue(leader.Name, out var primary) || !Keel.Core.Gtid.GtidPosition.TryParse(primary.BinlogPosition, out var position))
+        {
+            return (null, null);
+        }
+        var applied = local.BinlogPosition.Union(local.SlavePosition);
+        _sourceLag = _sourceLag.Observe(leader.Name, position, now);
+        (var lag, _sourceLag) = _sourceLag.Measure(applied, now);
+        return (lag, position.TransactionsBeyond(applied));
     }
 
     /// <summary>
@@ -506,6 +573,11 @@ public sealed class HaLoop : IAsyncDisposable
 
     private bool Matters(WatchEvent ev)
     {
+        if (ev.Type == WatchEventType.Delete && ev.Kv.Key == _store.Keys.Leader)
+        {
+            // The start of a failover as this agent sees it (keel_failover_duration_seconds).
+            Interlocked.CompareExchange(ref _leaderGoneAtTicks, _time.GetUtcNow().UtcTicks, 0);
+        }
         if (!ev.Kv.Key.StartsWith(_store.Keys.MembersPrefix, StringComparison.Ordinal))
         {
             return !ev.Kv.Key.StartsWith(_store.Keys.HistoryPrefix, StringComparison.Ordinal);

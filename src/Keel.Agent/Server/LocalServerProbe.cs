@@ -33,7 +33,8 @@ public sealed class LocalServerProbe
                 "SELECT @@global.read_only, @@global.gtid_binlog_pos, @@global.gtid_slave_pos, " +
                 "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_STATUS'), " +
                 "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_SLAVE_STATUS'), " +
-                "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_CLIENTS')",
+                "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_CLIENTS'), " +
+                "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_TX_AVG_WAIT_TIME')",
                 ct, _timeout);
             var row = vars.Rows[0];
             var slave = await _connection.QueryAsync("SHOW SLAVE STATUS", ct, _timeout);
@@ -47,7 +48,10 @@ public sealed class LocalServerProbe
                 // Semi-sync as this member's role uses it: the source side on a primary, the replica side otherwise.
                 (row[0] == "1" ? row[4] : row[3]) is { } semi ? string.Equals(semi, "ON", StringComparison.OrdinalIgnoreCase) : null,
                 null,
-                int.TryParse(row[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var clients) ? clients : null);
+                int.TryParse(row[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var clients) ? clients : null)
+            {
+                SemiSyncAvgWaitMicros = long.TryParse(row[6], NumberStyles.Integer, CultureInfo.InvariantCulture, out var wait) ? wait : null,
+            };
         }
         catch (MySqlException ex)
         {

@@ -23,6 +23,9 @@ public sealed record LocalServer(
     public static LocalServer Unknown(int? pid, string why) =>
         new(ServerStatus.Unknown, pid, null, GtidPosition.Empty, GtidPosition.Empty, null, null, why);
 
+    /// <summary>Semi-sync's average wait for an acknowledgement per transaction (Rpl_semi_sync_master_tx_avg_wait_time), in microseconds; null when not read.</summary>
+    public long? SemiSyncAvgWaitMicros { get; init; }
+
     public bool IsWritable => Status == ServerStatus.Running && ReadOnly == false;
 
     /// <summary>Replication is configured and the IO thread runs or is (re)connecting.</summary>
