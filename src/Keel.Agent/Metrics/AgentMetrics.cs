@@ -46,6 +46,7 @@ public sealed class AgentMetrics
     private readonly Gauge _backupExpected;
     private readonly Gauge _backupFinishedAt;
     private readonly Gauge _backupSucceeded;
+    private readonly Gauge _paused;
 
     /// <summary>Buckets for failovers and switchovers: from tens of milliseconds (a switchover) to a TTL and more.</summary>
     private static readonly double[] TakeoverBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60];
@@ -90,6 +91,7 @@ public sealed class AgentMetrics
         _backupBytes = f.CreateGauge("keel_backup_bytes_done", "Bytes read by the backup this member is taking (0 when none runs).");
         _backupExpected = f.CreateGauge("keel_backup_bytes_expected", "The expected size of the backup this member is taking (0 when none runs).");
         _backupFinishedAt = f.CreateGauge("keel_backup_last_finished_timestamp_seconds", "When the cluster's last backup finished or was missed (Unix time), as the leader's agent reads it from the store; absent without backups.");
+        _paused = f.CreateGauge("keel_cluster_paused", "1 while the cluster is paused (keel pause: no automatic failover), 0 otherwise, as this agent last read it.");
         _backupSucceeded = f.CreateGauge("keel_backup_last_succeeded", "1 when the cluster's last backup succeeded, 0 when it failed or was missed, as the leader's agent reads it.");
     }
 
@@ -110,6 +112,7 @@ public sealed class AgentMetrics
         {
             _diskFree.WithLabels(fs.Role).Set(fs.TotalBytes > 0 ? (double)fs.FreeBytes / fs.TotalBytes : 0);
         }
+        _paused.Set(t.Snapshot.Cluster?.Paused == true ? 1 : 0);
         _galeraServes.Set(t.GaleraServes switch { true => 1, false => 0, null => -1 });
         _decisions.WithLabels(action).Inc();
         var blocker = t.Published.Blocked?.Code;
