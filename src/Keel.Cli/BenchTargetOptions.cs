@@ -16,10 +16,16 @@ internal sealed class BenchTargetOptions
     public Option<string?> Cluster { get; } = new("--cluster") { Description = "cluster name (with --etcd)" };
     public Option<string?> ReadWrite { get; } = new("--rw") { Description = "the read-write endpoint HOST:PORT (with --etcd)" };
     public Option<string?> User { get; } = new("--user") { Description = "application user (with --etcd); it needs CREATE, INSERT, SELECT and DROP on --database" };
-    public Option<string?> Password { get; } = new("--password") { Description = "application user's password (with --etcd)" };
+    public Option<string?> PasswordFile { get; } = new("--password-file") { Description = "a file only you can read holding the application user's password (with --etcd; default: $KEEL_BENCH_PASSWORD)" };
     public Option<string> Database { get; } = new("--database") { Description = "database for the benchmark's tables (with --etcd)", DefaultValueFactory = _ => "keel_bench" };
     public Option<string?> AdminUser { get; } = new("--admin-user") { Description = "user for read_only and GTID checks on every member (with --etcd; default: --user)" };
-    public Option<string?> AdminPassword { get; } = new("--admin-password") { Description = "password of --admin-user" };
+    /// <summary>Refused with a sentence saying what to use instead (earlier versions took the password here).</summary>
+    public Option<string?> PasswordOnCommandLine { get; } = new("--password") { Hidden = true };
+
+    /// <summary>Refused, as <see cref="PasswordOnCommandLine"/>.</summary>
+    public Option<string?> AdminPasswordOnCommandLine { get; } = new("--admin-password") { Hidden = true };
+
+    public Option<string?> AdminPasswordFile { get; } = new("--admin-password-file") { Description = "a file only you can read holding --admin-user's password (default: $KEEL_BENCH_ADMIN_PASSWORD)" };
     public Option<string[]> Fault { get; } = new("--fault")
     {
         Description = "NAME=COMMAND, repeatable: how to hurt a member of a cluster that is not the playground. Names: "
@@ -28,14 +34,14 @@ internal sealed class BenchTargetOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public IEnumerable<Option> All => [Home, Etcd, Cluster, ReadWrite, User, Password, Database, AdminUser, AdminPassword, Fault];
+    public IEnumerable<Option> All => [Home, Etcd, Cluster, ReadWrite, User, PasswordFile, Database, AdminUser, AdminPasswordFile, Fault, PasswordOnCommandLine, AdminPasswordOnCommandLine];
 
     /// <summary>The cluster, or an error that names the bad option and why.</summary>
     public async Task<(BenchCluster? Cluster, string? Error)> ResolveAsync(ParseResult parse, CancellationToken ct)
     {
         if (parse.GetValue(Etcd) is not { } etcdText)
         {
-            var remoteOnly = new Option[] { Cluster, ReadWrite, User, Password, AdminUser, AdminPassword }
+            var remoteOnly = new Option[] { Cluster, ReadWrite, User, PasswordFile, AdminUser, AdminPasswordFile }
                 .Where(o => parse.GetResult(o) is not null).Select(o => o.Name)
                 .Concat((parse.GetValue(Fault) ?? []).Length > 0 ? ["--fault"] : [])
                 .ToList();
@@ -74,17 +80,29 @@ internal sealed class BenchTargetOptions
         {
             return (null, $"--rw '{rwText}' is not HOST:PORT");
         }
-        if (parse.GetValue(User) is not { Length: > 0 } user || parse.GetValue(Password) is not { } password)
-        {
-            return (null, "--user and --password are required with --etcd (the account the benchmark writes with)");
-        }
         var (templates, error) = CommandFaults.Parse(parse.GetValue(Fault) ?? []);
         if (error is not null)
         {
             return (null, error);
         }
+        if (parse.GetResult(PasswordOnCommandLine) is not null || parse.GetResult(AdminPasswordOnCommandLine) is not null)
+        {
+            return (null, parse.GetResult(PasswordOnCommandLine) is not null
+                ? SecretInput.OnCommandLine("--password", "--password-file", "KEEL_BENCH_PASSWORD")
+                : SecretInput.OnCommandLine("--admin-password", "--admin-password-file", "KEEL_BENCH_ADMIN_PASSWORD"));
+        }
+        var (password, passwordError) = SecretInput.Read(parse.GetValue(PasswordFile), "--password-file", "KEEL_BENCH_PASSWORD");
+        var (adminPassword, adminError) = SecretInput.Read(parse.GetValue(AdminPasswordFile), "--admin-password-file", "KEEL_BENCH_ADMIN_PASSWORD");
+        if ((passwordError ?? adminError) is { } secretError)
+        {
+            return (null, secretError);
+        }
+        if (parse.GetValue(User) is not { Length: > 0 } user || password is null)
+        {
+            return (null, "--user and a password (--password-file FILE or $KEEL_BENCH_PASSWORD) are required with --etcd (the account the benchmark writes with)");
+        }
         var app = new BenchAccount(user, password, parse.GetValue(Database)!);
-        var admin = new AdminAccount(parse.GetValue(AdminUser) ?? user, parse.GetValue(AdminPassword) ?? (parse.GetValue(AdminUser) is null ? password : ""));
+        var admin = new AdminAccount(parse.GetValue(AdminUser) ?? user, adminPassword ?? (parse.GetValue(AdminUser) is null ? password : ""));
         try
         {
             return (await RemoteBenchCluster.ConnectAsync(endpoints, cluster, app, admin, rw, new CommandFaults(templates), ct), null);

@@ -36,10 +36,10 @@ internal static class ChecksumCommand
             {
                 return 2;
             }
-            var key = target.ApiToken(parse.GetValue(token));
-            if (string.IsNullOrEmpty(key))
+            var (key, tokenError) = target.ApiToken(parse.GetValue(token));
+            if (tokenError is not null || string.IsNullOrEmpty(key))
             {
-                await Console.Error.WriteLineAsync("keel checksum: the agents' API needs their api.token: pass --token or set KEEL_API_TOKEN");
+                await Console.Error.WriteLineAsync($"keel checksum: {tokenError ?? "the agents' API needs their api.token: pass --token-file FILE or set KEEL_API_TOKEN"}");
                 return 2;
             }
             if (parse.GetValue(chunkRows) < 1)

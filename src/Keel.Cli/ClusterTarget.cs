@@ -56,12 +56,16 @@ internal sealed class ClusterTarget : IDisposable
     public static ClusterTarget ForPlayground(PlaygroundSpec spec) =>
         new(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.EtcdUrls, spec.Cluster, spec);
 
-    /// <summary>--token: the agents' api.token, for the endpoints that act or measure.</summary>
+    /// <summary>--token-file: a file (0600) holding the agents' api.token, for the endpoints that act or measure.</summary>
     public static Option<string?> TokenOption() =>
-        new("--token") { Description = "the agents' api.token (default: $KEEL_API_TOKEN, else the playground's)" };
+        new("--token-file") { Description = "a file only you can read holding the agents' api.token (default: $KEEL_API_TOKEN, else the playground's)" };
 
-    /// <summary>The token given, else $KEEL_API_TOKEN, else the playground's; null when none is known.</summary>
-    public string? ApiToken(string? given) => given ?? Environment.GetEnvironmentVariable("KEEL_API_TOKEN") ?? Playground?.ApiToken;
+    /// <summary>The token in the file given, else $KEEL_API_TOKEN, else the playground's; null when none is known; or why the file cannot serve.</summary>
+    public (string? Token, string? Error) ApiToken(string? tokenFile)
+    {
+        var (token, error) = SecretInput.Read(tokenFile, "--token-file", "KEEL_API_TOKEN");
+        return (token ?? (error is null ? Playground?.ApiToken : null), error);
+    }
 
     public void Dispose() => Etcd.Dispose();
 }

@@ -39,7 +39,12 @@ internal static class DoctorCommand
             {
                 return 2;
             }
-            var apiToken = target.ApiToken(parse.GetValue(token));
+            var (apiToken, tokenError) = target.ApiToken(parse.GetValue(token));
+            if (tokenError is not null)
+            {
+                await Console.Error.WriteLineAsync($"keel doctor: {tokenError}");
+                return 2;
+            }
             ClusterView view;
             try
             {

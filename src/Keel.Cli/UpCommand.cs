@@ -31,7 +31,7 @@ internal static class UpCommand
                 Console.WriteLine("Connect as the application user:");
                 Console.WriteLine($"  read-write: mariadb --defaults-extra-file={runner.Layout.ClientCnf}");
                 Console.WriteLine($"  read-only:  mariadb --defaults-extra-file={runner.Layout.ClientCnf} --port={spec.ReadOnlyPort}");
-                Console.WriteLine($"  (or: mariadb -h {PlaygroundSpec.Host} -P {spec.ReadWritePort} -u {spec.AppUser} -p{spec.AppPassword} {spec.AppDatabase})");
+                Console.WriteLine($"  (the password is in that file, readable by its owner only: never on a command line, where ps shows it)");
                 Console.WriteLine($"Status: keel status --home {runner.Layout.Home}    Stop: keel down --home {runner.Layout.Home}");
                 return 0;
             }

@@ -33,10 +33,10 @@ public static class ConfigFiles
         users:
           replication:
             user: {ReplicationUser}
-            password: repl-{spec.ApiToken[..12]}
+            password: {spec.ReplicationPasswordInUse}
           admin:
             user: {AdminUser}
-            password: admin-{spec.ApiToken[..12]}
+            password: {spec.AdminPasswordInUse}
           application:
             user: {spec.AppUser}
             password: {spec.AppPassword}

@@ -26,9 +26,9 @@ public sealed class PlaygroundMembership(PlaygroundRunner runner, TextWriter out
             throw new PlaygroundException(error!);
         }
         var member = next.Members[^1];
-        Directory.CreateDirectory(Layout.MemberDir(name));
+        PrivateDirectory.Create(Layout.MemberDir(name));
         Directory.CreateDirectory(Layout.MemberRun(name));
-        await File.WriteAllTextAsync(Layout.MemberConfig(name), ConfigFiles.AgentYaml(next, Layout, member), ct);
+        AtomicFile.WriteSecret(Layout.MemberConfig(name), ConfigFiles.AgentYaml(next, Layout, member));
         await File.WriteAllTextAsync(Layout.HaproxyConfig, ConfigFiles.HaproxyCfg(next, Layout), ct);
         var answer = await new HaproxyRuntime(Layout.HaproxySocket, HaproxyTimeout).SendAsync(ConfigFiles.HaproxyAddServer(member), ct);
         if (ProblemIn(answer) is { } problem)
@@ -36,7 +36,7 @@ public sealed class PlaygroundMembership(PlaygroundRunner runner, TextWriter out
             throw new PlaygroundException($"HAProxy did not take {name}: {problem}");
         }
         // Written last: the supervisor starts the agent as soon as it sees the member in the spec.
-        AtomicFile.WriteAllText(Layout.SpecFile, next.ToJson());
+        AtomicFile.WriteSecret(Layout.SpecFile, next.ToJson());
         await output.WriteLineAsync($"added {name} (MariaDB {member.Address}:{member.MySqlPort}, agent API {member.ApiPort}) to HAProxy and the playground; its agent clones it from the best donor");
         return member;
     }
@@ -60,7 +60,7 @@ public sealed class PlaygroundMembership(PlaygroundRunner runner, TextWriter out
 
         // The supervisor stops restarting it first; then its processes stop, and only then it leaves the roster.
         var next = spec with { Members = [.. spec.Members.Where(m => m.Name != name)] };
-        AtomicFile.WriteAllText(Layout.SpecFile, next.ToJson());
+        AtomicFile.WriteSecret(Layout.SpecFile, next.ToJson());
         await Task.Delay(TimeSpan.FromMilliseconds(500), ct); // one supervisor loop (200 ms) and a margin
         await runner.StopMembersAsync([member], TimeSpan.FromSeconds(10), StopTimeout, ct);
         await store.RemoveMemberAsync(name, ct);

@@ -7,6 +7,7 @@ using Keel.Etcd;
 using Keel.Etcd.Server;
 using Keel.MySql.Server;
 using Keel.Network;
+using Keel.Os;
 
 namespace Keel.Playground;
 
@@ -44,9 +45,9 @@ public sealed class PlaygroundRunner
         {
             return PlaygroundSpec.FromJson(File.ReadAllText(_layout.SpecFile));
         }
-        Directory.CreateDirectory(_layout.Home);
+        PrivateDirectory.Create(_layout.Home);
         var spec = create();
-        File.WriteAllText(_layout.SpecFile, spec.ToJson());
+        AtomicFile.WriteSecret(_layout.SpecFile, spec.ToJson());
         return spec;
     }
 
@@ -91,9 +92,9 @@ public sealed class PlaygroundRunner
 
         foreach (var m in spec.Members)
         {
-            Directory.CreateDirectory(_layout.MemberDir(m.Name));
+            PrivateDirectory.Create(_layout.MemberDir(m.Name));
             Directory.CreateDirectory(_layout.MemberRun(m.Name));
-            await File.WriteAllTextAsync(_layout.MemberConfig(m.Name), ConfigFiles.AgentYaml(spec, _layout, m), ct);
+            AtomicFile.WriteSecret(_layout.MemberConfig(m.Name), ConfigFiles.AgentYaml(spec, _layout, m));
         }
 
         await StartHaproxyAsync(spec, ct);
@@ -112,7 +113,7 @@ public sealed class PlaygroundRunner
             await lab.DisposeAsync();
         }
 
-        await File.WriteAllTextAsync(_layout.ClientCnf, ConfigFiles.ClientCnf(spec), ct);
+        AtomicFile.WriteSecret(_layout.ClientCnf, ConfigFiles.ClientCnf(spec));
         // Member keys written before a `keel down` come back with etcd; only states published since now count.
         if (waitHealthy)
         {
@@ -150,7 +151,7 @@ public sealed class PlaygroundRunner
             SwitchAddress = lab.SwitchAddress,
             Members = spec.Members.Select(m => m with { Address = lab.Host(m.Name).Address, Namespace = lab.Host(m.Name).Namespace }).ToList(),
         };
-        await File.WriteAllTextAsync(_layout.SpecFile, spec.ToJson(), ct);
+        AtomicFile.WriteSecret(_layout.SpecFile, spec.ToJson());
         await _out.WriteLineAsync($"created isolated hosts: {string.Join(", ", spec.Members.Select(m => $"{m.Name} {m.Address} (netns {m.Namespace})"))}; etcd on {lab.SwitchAddress}");
         return (spec, lab);
     }
@@ -369,7 +370,7 @@ public sealed class PlaygroundRunner
             {
                 // Already gone.
             }
-            await File.WriteAllTextAsync(_layout.SpecFile, (spec with { LabRunId = null }).ToJson(), ct);
+            AtomicFile.WriteSecret(_layout.SpecFile, (spec with { LabRunId = null }).ToJson());
         }
         if (purge && Directory.Exists(_layout.Home))
         {

@@ -41,6 +41,27 @@ public sealed record PlaygroundSpec(
     string AppDatabase,
     string ApiToken)
 {
+    /// <summary>
+    /// The replication account's password; null in playgrounds saved before it was kept on its own (then it is derived
+    /// from the API token, as it was). Random per playground, like every other secret of it.
+    /// </summary>
+    public string? ReplicationPassword { get; init; }
+
+    /// <summary>The admin account's password; null in playgrounds saved before it was kept on its own (see <see cref="ReplicationPassword"/>).</summary>
+    public string? AdminPassword { get; init; }
+
+    /// <summary>The replication password in use.</summary>
+    public string ReplicationPasswordInUse => ReplicationPassword ?? $"repl-{ApiToken[..12]}";
+
+    /// <summary>The admin password in use.</summary>
+    public string AdminPasswordInUse => AdminPassword ?? $"admin-{ApiToken[..12]}";
+
+    /// <summary>Every password and token of this playground, for the checks that none leaks.</summary>
+    public IReadOnlyList<string> Secrets => [ApiToken, ReplicationPasswordInUse, AdminPasswordInUse, AppPassword];
+
+    /// <summary>A new random secret: 32 hex digits (128 bits) after a readable prefix.</summary>
+    public static string NewSecret(string prefix) => prefix + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>Each member in its own network namespace (`keel up --isolated-hosts`), so NICs can be cut.</summary>
     public bool IsolatedHosts { get; init; }
 
@@ -106,11 +127,13 @@ public sealed record PlaygroundSpec(
         LoopInterval: "1s",
         RequestTimeout: "2s",
         AppUser: "app",
-        AppPassword: "app-secret",
+        AppPassword: NewSecret("app"),
         AppDatabase: "app",
-        ApiToken: Guid.NewGuid().ToString("N"))
+        ApiToken: Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)))
     {
         EtcdSize = 3,
+        ReplicationPassword = NewSecret("repl"),
+        AdminPassword = NewSecret("admin"),
     };
 
     public const string Host = "127.0.0.1";

@@ -46,7 +46,12 @@ public sealed class BadInputTests
     [InlineData("--rw 'db:x' is not HOST:PORT", "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--rw", "db:x")]
     [InlineData("--etcd 'db:2379' is not a URL", "--etcd", "db:2379")]
     [InlineData("--fault need --etcd", "--fault", "kill-server=true")]
-    [InlineData("--fault 'reboot' is not a fault action", "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--rw", "db:1", "--user", "u", "--password", "p", "--fault", "reboot=true")]
+    [InlineData("--fault 'reboot' is not a fault action", "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--rw", "db:1", "--user", "u", "--fault", "reboot=true")]
+    [InlineData("--password would show the secret to every local user in ps; put it in a file only you can read and pass --password-file FILE, or set $KEEL_BENCH_PASSWORD",
+        "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--rw", "db:1", "--user", "u", "--password", "p")]
+    [InlineData("--password-file '/etc/hostname' is readable by other users; make it its owner's only (chmod 600) first",
+        "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--rw", "db:1", "--user", "u", "--password-file", "/etc/hostname")]
+    [InlineData("--password-file '/nonexistent/pw' does not exist", "--etcd", "http://127.0.0.1:1", "--cluster", "c", "--rw", "db:1", "--user", "u", "--password-file", "/nonexistent/pw")]
     public async Task Bench_ha_names_a_bad_target_option_and_why(string expected, params string[] args)
     {
         var (code, stderr, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(1), ["bench", "ha", "--home", TestPaths.NewTempDir("nohome"), .. args]);

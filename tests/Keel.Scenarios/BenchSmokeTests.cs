@@ -33,8 +33,10 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         await using var cluster = await PlaygroundCluster.StartAsync(output);
         var spec = cluster.Spec;
         var dir = Path.Combine(cluster.Layout.Home, "remote-out");
+        var passwordFile = Path.Combine(cluster.Layout.Home, "bench-password");
+        Keel.Os.AtomicFile.WriteSecret(passwordFile, spec.AppPassword + "\n");
         string[] target = ["--etcd", string.Join(",", spec.EtcdUrls), "--cluster", spec.Cluster, "--rw", $"127.0.0.1:{spec.ReadWritePort}",
-            "--user", spec.AppUser, "--password", spec.AppPassword, "--database", spec.AppDatabase];
+            "--user", spec.AppUser, "--password-file", passwordFile, "--database", spec.AppDatabase];
 
         var (refused, refusal, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(2), ["bench", "ha", .. target, "--cases", "replica agent kill"]);
         Assert.Equal(2, refused);
@@ -81,10 +83,12 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Bench_steady_measures_the_ha_path_and_semi_sync_as_ratios_and_leaves_semi_sync_on()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);
         var dir = Path.Combine(cluster.Layout.Home, "steady-out");
+        var seen = ProcessArguments.Start();
         var (code, stderr, stdout) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(5), "bench", "steady", "--seconds", "2", "--home", cluster.Layout.Home, "--out", dir);
         output.WriteLine(stdout);
         output.WriteLine(stderr);
@@ -94,5 +98,36 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.Contains("semi-sync on keeps", md, StringComparison.Ordinal);
         var primary = (await cluster.ViewAsync()).Leader!.Name;
         Assert.Equal("1", (await cluster.RootQueryAsync(primary, "SELECT @@global.rpl_semi_sync_master_enabled")).Scalar());
+
+        // No password and no token anywhere they could be read by others: process arguments (sysbench ran with the
+        // application password, mariadb-binlog streams with the replication one), logs and other files, CLI output,
+        // REST answers. The files that must hold them are 0600, the member directories 0700.
+        await seen.DisposeAsync();
+        var texts = new List<(string Where, string Text)> { ("keel bench steady's output", stdout + stderr) };
+        texts.AddRange(seen.Seen.Select(a => ($"the arguments of `{a[..Math.Min(60, a.Length)]}`", a)));
+        Assert.Contains(seen.Seen, a => a.Contains("sysbench", StringComparison.Ordinal) && a.Contains("--config-file=", StringComparison.Ordinal));
+        Assert.Contains(seen.Seen, a => a.Contains("mariadbd", StringComparison.Ordinal));
+        foreach (var command in new[] { new[] { "status" }, ["status", "--format", "json"], ["history"], ["doctor", "--format", "json"] })
+        {
+            var (_, err, text) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(2), [.. command, "--home", cluster.Layout.Home]);
+            texts.Add(($"keel {string.Join(' ', command)}", text + err));
+        }
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        foreach (var m in (await cluster.ViewAsync()).Members.Values)
+        {
+            foreach (var path in new[] { "/cluster", "/decisions", "/health", "/primary", "/replica", "/metrics", "/doctor" })
+            {
+                using var response = await http.GetAsync(m.ApiUrl + path);
+                texts.Add(($"GET {path} on {m.Name}", await response.Content.ReadAsStringAsync()));
+            }
+        }
+        texts.AddRange(SecretSweep.OtherFiles(cluster.Layout, cluster.Spec));
+        output.WriteLine($"searched {texts.Count} texts ({seen.Seen.Count} command lines) for {cluster.Spec.Secrets.Count} secrets");
+        var leaks = SecretSweep.Leaks(texts, cluster.Spec.Secrets);
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+        var files = SecretSweep.SecretFiles(cluster.Layout, cluster.Spec).ToList();
+        Assert.Contains(cluster.Layout.ClientCnf, files);
+        Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+        Assert.All(cluster.Spec.Members, m => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(cluster.Layout.MemberDir(m.Name))));
     }
 }

@@ -62,6 +62,9 @@ public sealed class DirectoryBackupRepository(string root) : IBackupRepository
 
     public Stream Create(string id)
     {
+        // The repository holds copies of datadirs (master.info has the replication password): its owner's only.
+        Keel.Os.PrivateDirectory.Create(Location);
+        Keel.Os.PrivateDirectory.Create(Path.Combine(Location, "backups"));
         Directory.CreateDirectory(Dir(id));
         return new FileStream(DataPath(id) + ".partial", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
     }

@@ -138,16 +138,18 @@ public sealed class SysbenchRunner
             throw new SysbenchException($"sysbench script {scriptPath} not found (is sysbench installed?)");
         }
 
-        // The password is on the command line (sysbench 1.0 has no other way to take it): visible in ps to
-        // local users, acceptable for bench credentials.
+        // The password goes in a 0600 options file (sysbench's --config-file), never on the command line: ps shows
+        // every process's arguments to every local user.
+        var optionsFile = Path.Combine(Path.GetTempPath(), $"keel-sysbench-{Guid.NewGuid():N}.cnf");
+        AtomicFile.WriteSecret(optionsFile, "mysql-password=" + target.Password + "\n");
         string[] args =
         [
+            "--config-file=" + optionsFile,
             scriptPath,
             "--db-driver=mysql",
             "--mysql-host=" + target.Host,
             Arg("mysql-port", target.Port),
             "--mysql-user=" + target.User,
-            "--mysql-password=" + target.Password,
             "--mysql-db=" + target.Database,
             .. extraArgs,
             command,
@@ -161,6 +163,10 @@ public sealed class SysbenchRunner
         catch (Exception ex) when (ex is Win32Exception or ProgramListException)
         {
             throw new SysbenchException($"cannot run {_options.Executable} (is sysbench installed?): {ex.Message}", ex);
+        }
+        finally
+        {
+            File.Delete(optionsFile);
         }
 
         if (!outcome.TimedOut && outcome.ExitCode == 0)

@@ -130,7 +130,8 @@ public sealed class MariaDbServer
         Directory.CreateDirectory(_dataDir);
         Directory.CreateDirectory(_tmpDir);
         var content = DefaultsFileRenderer.Render(_options, _dataDir, SocketPath, PidFile, ErrorLog, _tmpDir);
-        AtomicFile.WriteAllText(DefaultsFile, content);
+        // 0600: in Galera mode it holds wsrep_sst_auth (the admin password).
+        AtomicFile.WriteSecret(DefaultsFile, content);
     }
 
     /// <summary>Runs mariadb-install-db unless the datadir is already initialized.</summary>

@@ -172,12 +172,7 @@ public sealed class BinlogArchiver(AgentConfig config, IEtcdClient etcd, Cluster
         var replication = config.Users.Replication;
         Directory.CreateDirectory(config.Member.RunDir);
         // The password goes in a file only root can read, never on the command line (ps shows that to everyone).
-        if (!OperatingSystem.IsWindows())
-        {
-            File.WriteAllText(ClientFile, "");
-            File.SetUnixFileMode(ClientFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        File.WriteAllText(ClientFile, $"[client]\nuser={replication.User}\npassword={replication.Password}\n");
+        Keel.Os.AtomicFile.WriteSecret(ClientFile, $"[client]\nuser={replication.User}\npassword={replication.Password}\n");
         var psi = ExternalPrograms.StartInfo("mariadb-binlog",
         [
             "--defaults-extra-file=" + ClientFile, // first: the tool reads it only there
