@@ -57,7 +57,7 @@ public static class AgentHost
         using var doctorHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var doctor = new Doctor.LocalDoctor(config, server, status, () => janitor.Latest, proxy, time);
         await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, new Clone.CloneDonor(server), checksums,
-            doctor, new Doctor.LinkProbe(doctorHttp, config.Api.Token));
+            doctor, new Doctor.LinkProbe(doctorHttp, config.Api.Token), log);
         await api.StartAsync(ct);
         log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
         // Backups run beside the HA loop, never inside it: a backup takes minutes, a tick milliseconds.
@@ -93,7 +93,7 @@ public static class AgentHost
         var executor = new Galera.GaleraExecutor(config, store, server, control, http, time);
         await using var loop = new Galera.GaleraLoop(config, galera, etcd, store, new Galera.GaleraProbe(server, sql, config.Timing.RequestTimeout), executor, status, time, log);
         await CheckEtcdAsync(etcd, config, ct);
-        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time);
+        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, log: log);
         await api.StartAsync(ct);
         log.Started(config.Member.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
         try

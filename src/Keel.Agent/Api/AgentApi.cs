@@ -17,7 +17,7 @@ namespace Keel.Agent.Api;
 public static class AgentApi
 {
     public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time, Clone.CloneDonor? donor = null,
-        Checksum.ChecksumWorker? checksum = null, Doctor.LocalDoctor? doctor = null, Doctor.LinkProbe? links = null)
+        Checksum.ChecksumWorker? checksum = null, Doctor.LocalDoctor? doctor = null, Doctor.LinkProbe? links = null, ILogger? log = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,17 +54,8 @@ public static class AgentApi
         app.MapGet("/liveness", () => Answer(HealthRules.IsLive));
         app.MapGet("/readiness", () => Answer((t, now) => HealthRules.IsPrimary(t, now) || HealthRules.IsStreamingReplica(t, now)));
         // Mutating endpoints write a request to etcd (only agents act on MySQL) and need the configured token.
-        IResult? Denied(HttpRequest request)
-        {
-            if (config.Api.Token is null)
-            {
-                return Results.Text("this agent has no api.token configured, so it accepts no changes\n", statusCode: StatusCodes.Status403Forbidden);
-            }
-            var header = request.Headers.Authorization.ToString();
-            return header == $"Bearer {config.Api.Token}"
-                ? null
-                : Results.Text("missing or wrong token (send Authorization: Bearer <api.token>)\n", statusCode: StatusCodes.Status401Unauthorized);
-        }
+        var auth = new ApiAuth(config.Api.Token, config.Member.Name, time, log);
+        IResult? Denied(HttpRequest request) => auth.Denied(request);
 
         IResult Planned(RequestPlan plan) =>
             Results.Text(plan.Message + "\n", statusCode: plan.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status409Conflict);

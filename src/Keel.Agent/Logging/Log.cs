@@ -76,4 +76,7 @@ internal static partial class Log
 
     [LoggerMessage(601, LogLevel.Warning, "{Member}: watchdog: {Outcome}")]
     public static partial void Fenced(this ILogger logger, string member, string outcome);
+
+    [LoggerMessage(510, LogLevel.Warning, "{Member}: refused {Method} {Path} from {Address}: missing or wrong API token ({Failures} failure(s) from there within 30 s; at 5 that address waits)")]
+    public static partial void AuthenticationFailed(this ILogger logger, string member, string method, string path, string address, int failures);
 }
