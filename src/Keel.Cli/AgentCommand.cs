@@ -8,8 +8,9 @@ internal static class AgentCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "The agent's YAML configuration file", Required = true };
-        var cmd = new Command("agent", "Run the HA agent beside one MariaDB server") { config };
-        cmd.SetAction((parse, ct) => ConfiguredProcess.RunAsync("agent", parse.GetValue(config)!, ct, async (cfg, logging, stop) =>
+        var logFormat = LogSetup.FormatOption();
+        var cmd = new Command("agent", "Run the HA agent beside one MariaDB server") { config, logFormat };
+        cmd.SetAction((parse, ct) => ConfiguredProcess.RunAsync("agent", parse.GetValue(config)!, parse.GetValue(logFormat)!, ct, async (cfg, logging, stop) =>
         {
             try
             {

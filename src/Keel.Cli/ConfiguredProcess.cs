@@ -9,7 +9,7 @@ namespace Keel.Cli;
 /// </summary>
 internal static class ConfiguredProcess
 {
-    public static async Task<int> RunAsync(string command, string configPath, CancellationToken ct,
+    public static async Task<int> RunAsync(string command, string configPath, string logFormat, CancellationToken ct,
         Func<AgentConfig, ILoggerFactory, CancellationToken, Task<int>> body)
     {
         AgentConfig cfg;
@@ -22,9 +22,7 @@ internal static class ConfiguredProcess
             await Console.Error.WriteLineAsync($"keel {command}: {ex.Message}");
             return 2;
         }
-        using var logging = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; })
-            .SetMinimumLevel(LogLevel.Information));
+        using var logging = LogSetup.Create(logFormat);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
         {

@@ -11,7 +11,9 @@ internal static class HistoryCommand
     public static Command Create()
     {
         var home = CommonOptions.Home();
-        var cmd = new Command("history", "Every leadership change: when, old and new primary, reason, GTID position") { home };
+        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var cmd = new Command("history", "Every leadership change: when, old and new primary, reason, GTID position") { home, format };
         cmd.SetAction(async (parse, ct) =>
         {
             var layout = PlaygroundLayout.Resolve(parse.GetValue(home));
@@ -23,6 +25,12 @@ internal static class HistoryCommand
             }
             using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
             var entries = await new ClusterStore(etcd, new KeyLayout(spec.Cluster)).ReadHistoryAsync(ct);
+            if (parse.GetValue(format) == "json")
+            {
+                // For tools: every entry, oldest first, with the store's field names (at, old_primary, new_primary, reason, position).
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(entries, StoreJson.Default.IReadOnlyListHistoryEntry));
+                return 0;
+            }
             var table = new Table().Border(TableBorder.Rounded);
             foreach (var h in new[] { "Time (UTC)", "Old primary", "New primary", "Reason", "GTID" })
             {

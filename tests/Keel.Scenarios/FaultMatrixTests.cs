@@ -105,12 +105,21 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
                 Assert.Equal(0, Scrape.Value(text, "keel_failovers_total"));
                 loopsBefore[m.Name] = Scrape.Value(text, "keel_ha_loop_seconds_count") ?? 0;
             }
+            // A tool watching one replica's event stream sees the decisions and the leadership change as they happen.
+            var watched = before.Members.Values.First(m => m.Name != leader.Name);
+            await using var events = new Scrape.EventStream(watched.ApiUrl);
+            await events.Live.WaitAsync(TimeSpan.FromSeconds(30));
             checker.FaultNow();
             cluster.Server(leader.Name).Kill();
             var next = await cluster.WaitForNewPrimaryAsync(leader.Name);
             await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
             cluster.Checked(await checker.FinishAsync("primary mariadbd kill -9"));
             var view = await cluster.ViewAsync();
+            await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(
+                events.Data("leader").Any(d => d.Contains($"{next} holds the leader key now", StringComparison.Ordinal)) ? "ok" : null),
+                TimeSpan.FromSeconds(30), $"a leader event naming {next} on {watched.Name}'s /events");
+            Assert.NotEmpty(events.Data("decision"));
+            output.WriteLine("events seen: " + string.Join(" | ", events.Data("leader")));
 
             // The new primary's /metrics counted the failover and timed it; the loop, etcd and lag series moved.
             var promoted = await PlaygroundCluster.EventuallyAsync(async () =>
@@ -282,6 +291,13 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             Assert.Equal(plan.Request.To, view.Members[leader.Name].Following);
             var history = await cluster.Store.ReadHistoryAsync(CancellationToken.None);
             Assert.Contains(history, h => h.OldPrimary == leader.Name && h.NewPrimary == plan.Request.To && h.Reason.Contains("switchover", StringComparison.Ordinal));
+            // The same history as JSON, for tools.
+            var (_, _, historyJson) = await KeelProcess.RunAsync(Generous, "history", "--format", "json", "--home", cluster.Layout.Home);
+            using (var parsed = System.Text.Json.JsonDocument.Parse(historyJson))
+            {
+                Assert.Contains(parsed.RootElement.EnumerateArray(), e => e.TryGetProperty("old_primary", out var old) && old.GetString() == leader.Name
+                    && e.GetProperty("new_primary").GetString() == plan.Request.To && e.GetProperty("reason").GetString()!.Contains("switchover", StringComparison.Ordinal));
+            }
             // Counted as a switchover (not a failover) by the new primary, with its duration.
             var text = await PlaygroundCluster.EventuallyAsync(async () =>
             {

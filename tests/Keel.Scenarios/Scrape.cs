@@ -28,4 +28,70 @@ internal static class Scrape
         }
         return null;
     }
+
+    /// <summary>Reads an agent's GET /events (server-sent events) in the background, line by line, until disposed.</summary>
+    public sealed class EventStream : IAsyncDisposable
+    {
+        private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<string> _lines = [];
+        private readonly Task _reading;
+        private readonly TaskCompletionSource _live = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public EventStream(string apiUrl) => _reading = ReadAsync(apiUrl);
+
+        /// <summary>Completes once the stream's first event (a ping) arrived: from then on nothing is missed.</summary>
+        public Task Live => _live.Task;
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        /// <summary>The data of every event of <paramref name="type"/> so far.</summary>
+        public IReadOnlyList<string> Data(string type)
+        {
+            var lines = Lines;
+            return [.. lines.Select((l, i) => (l, i)).Where(x => x.l == $"event: {type}" && x.i + 1 < lines.Count).Select(x => lines[x.i + 1]["data: ".Length..])];
+        }
+
+        private async Task ReadAsync(string apiUrl)
+        {
+            try
+            {
+                using var response = await _http.GetAsync($"{apiUrl}/events", HttpCompletionOption.ResponseHeadersRead, _stop.Token);
+                await using var body = await response.Content.ReadAsStreamAsync(_stop.Token);
+                using var reader = new StreamReader(body);
+                while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                {
+                    lock (_lines)
+                    {
+                        _lines.Add(line);
+                    }
+                    if (line.StartsWith("data: ", StringComparison.Ordinal))
+                    {
+                        _live.TrySetResult();
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+            {
+                _live.TrySetException(ex);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _reading;
+            _http.Dispose();
+            _stop.Dispose();
+        }
+    }
 }

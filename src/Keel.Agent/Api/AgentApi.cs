@@ -111,6 +111,8 @@ public static class AgentApi
             return Results.Json(status.Journal.Since(since), ApiJson.Default.IReadOnlyListJournalEntry);
         });
 
+        EventsApi.Map(app, status.Journal, time, app.Lifetime.ApplicationStopping);
+
         // `keel doctor`: this host's checks (read-only, like /cluster), and the links from every peer to here, measured
         // with bursts the peers' agents send (behind the token: a burst is a second of full bandwidth).
         if (doctor is not null && links is not null)

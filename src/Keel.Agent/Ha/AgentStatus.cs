@@ -45,8 +45,33 @@ public sealed class AgentStatus
     /// <summary>Publishes one tick's result; <paramref name="action"/> names its decision when the result's own does not (Galera).</summary>
     public void Update(TickResult result, string? action = null)
     {
+        NoteLeader(result);
         Volatile.Write(ref _latest, result);
         Metrics?.Record(result, action ?? result.Decision.Action.GetType().Name, result.At);
+    }
+
+    private bool _leaderKnown;
+    private string? _leader;
+
+    /// <summary>Event id of a leadership change in the journal (and on <c>GET /events</c>, as event "leader").</summary>
+    public const int LeaderChangedEventId = 110;
+
+    /// <summary>Journals each change of the leader key's holder this agent sees (not the first reading).</summary>
+    private void NoteLeader(TickResult result)
+    {
+        if (result.Snapshot.Cluster is not { } cluster)
+        {
+            return;
+        }
+        var leader = cluster.Leader?.Name;
+        if (_leaderKnown && leader != _leader)
+        {
+            Journal.Add(new JournalEntry(result.At, result.Snapshot.Self.Name, LeaderChangedEventId, leader is null
+                ? $"nobody holds the leader key any more (it was {_leader})"
+                : $"{leader} holds the leader key now (it was {_leader ?? "nobody"})"));
+        }
+        _leaderKnown = true;
+        _leader = leader;
     }
 
     /// <summary>What the loop decided and saw recently, for <c>GET /decisions</c>.</summary>

@@ -21,6 +21,7 @@ public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string 
 [JsonSerializable(typeof(MemberState))]
 [JsonSerializable(typeof(LeaderValue))]
 [JsonSerializable(typeof(HistoryEntry))]
+[JsonSerializable(typeof(IReadOnlyList<HistoryEntry>))]
 [JsonSerializable(typeof(RosterEntry))]
 [JsonSerializable(typeof(ReinitValue))]
 [JsonSerializable(typeof(ClusterRequest))]
