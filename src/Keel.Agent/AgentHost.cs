@@ -27,7 +27,7 @@ public static class AgentHost
         using var etcd = new Metrics.MeasuredEtcdClient(rawEtcd, metrics, time);
         var store = new ClusterStore(etcd, new KeyLayout(config.Cluster));
         var probe = new LocalServerProbe(server, sql, config.Timing.RequestTimeout);
-        var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout);
+        var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout, config.Tls);
         var proxy = config.Haproxy is { } h ? new HaproxyRuntime(h.AdminSocket, config.Timing.RequestTimeout) : null;
         // The clone stream has its own stall timeout (CloneJoiner.StallTimeout); the client's is off so a long copy can finish.
         using var cloneHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
@@ -88,7 +88,7 @@ public static class AgentHost
     private static async Task RunGaleraAsync(AgentConfig config, Galera.GaleraConfig galera, MariaDbServer server, LocalConnection sql, IEtcdClient etcd,
         ClusterStore store, AgentStatus status, TimeProvider time, ILogger log, CancellationToken ct)
     {
-        var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout);
+        var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout, config.Tls);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var executor = new Galera.GaleraExecutor(config, store, server, control, http, time);
         await using var loop = new Galera.GaleraLoop(config, galera, etcd, store, new Galera.GaleraProbe(server, sql, config.Timing.RequestTimeout), executor, status, time, log);
@@ -115,9 +115,9 @@ public static class AgentHost
         Port = config.Member.Port,
         ServerId = config.Member.ServerId,
         BindAddress = config.Member.BindAddress,
-        ExtraSettings = WithAgentDefaults(config.Galera is { } g
+        ExtraSettings = WithTls(config.Tls, WithAgentDefaults(config.Galera is { } g
             ? Galera.GaleraSettings.For(config, g).Concat(config.Member.MariadbSettings).GroupBy(kv => kv.Key).ToDictionary(x => x.Key, x => x.Last().Value)
-            : config.Member.MariadbSettings),
+            : config.Member.MariadbSettings)),
     });
 
     /// <summary>Runs the fencing watchdog of one member until cancelled.</summary>
@@ -127,6 +127,19 @@ public static class AgentHost
             // writable at the server level by design, so the read_only watchdog has nothing to do.
             ? Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default)
             : new Fencing.Watchdog(config, ServerFor(config), TimeProvider.System, logging.CreateLogger("keel.watchdog")).RunAsync(ct);
+
+    /// <summary>The server's certificate and key and, with `tls.require`, no plain-text TCP clients (the unix socket stays open to the agent).</summary>
+    private static Dictionary<string, string> WithTls(TlsConfig? tls, Dictionary<string, string> settings)
+    {
+        if (tls is not null)
+        {
+            settings.TryAdd("ssl_ca", tls.Ca);
+            settings.TryAdd("ssl_cert", tls.Cert);
+            settings.TryAdd("ssl_key", tls.Key);
+            settings.TryAdd("require_secure_transport", tls.Require ? "ON" : "OFF");
+        }
+        return settings;
+    }
 
     /// <summary>
     /// Semi-sync's source side starts off on every member: it has no timeout here (no silent fallback to async), so

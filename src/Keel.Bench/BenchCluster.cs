@@ -45,6 +45,12 @@ public abstract class BenchCluster : IDisposable
     public string ClusterName { get; }
     public BenchAccount App { get; }
 
+    /// <summary>The CA the members' certificates come from: TCP connections then use TLS and verify them; null: plain text.</summary>
+    public string? TlsCa { get; init; }
+
+    /// <summary>The certificate files sysbench needs for TLS (<see cref="Sysbench.SysbenchTarget.TlsDirectory"/>); null: plain text.</summary>
+    public string? SysbenchTlsDirectory { get; init; }
+
     /// <summary>The members the benchmark expects to see healthy between faults.</summary>
     public abstract IReadOnlyList<string> MemberNames { get; }
 
@@ -71,7 +77,7 @@ public abstract class BenchCluster : IDisposable
     /// <summary>The application user straight to one member, bypassing the proxy.</summary>
     public MySqlConnectOptions Direct(string member) => AppOptions(MemberEndpoint(member));
 
-    public SysbenchTarget SysbenchTarget => new(ReadWriteEndpoint.Host, ReadWriteEndpoint.Port, App.User, App.Password, App.Database);
+    public SysbenchTarget SysbenchTarget => new(ReadWriteEndpoint.Host, ReadWriteEndpoint.Port, App.User, App.Password, App.Database) { TlsDirectory = SysbenchTlsDirectory };
 
     private MySqlConnectOptions AppOptions(BenchEndpoint endpoint) => new()
     {
@@ -80,6 +86,7 @@ public abstract class BenchCluster : IDisposable
         User = App.User,
         Password = App.Password,
         Database = App.Database,
+        TlsCa = TlsCa,
         ConnectTimeout = TimeSpan.FromSeconds(2),
         CommandTimeout = TimeSpan.FromSeconds(5),
     };

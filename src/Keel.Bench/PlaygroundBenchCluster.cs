@@ -16,6 +16,8 @@ public sealed class PlaygroundBenchCluster : BenchCluster
     {
         Runner = runner;
         Spec = spec;
+        TlsCa = spec.TlsEnabled ? PlaygroundTls.CaFile(runner.Layout) : null;
+        SysbenchTlsDirectory = spec.TlsEnabled ? PlaygroundTls.SysbenchDirectory(runner.Layout) : null;
         Faults = new PlaygroundFaults(this);
     }
 

@@ -33,7 +33,7 @@ public sealed class RemoteBenchCluster : BenchCluster
 
     /// <summary>Connects and takes the member list from etcd; a cluster without members or a leader is an error.</summary>
     public static async Task<RemoteBenchCluster> ConnectAsync(IReadOnlyList<Uri> etcd, string cluster, BenchAccount app, AdminAccount admin,
-        BenchEndpoint readWrite, IFaultInjector faults, CancellationToken ct)
+        BenchEndpoint readWrite, IFaultInjector faults, CancellationToken ct, string? tlsCa = null, string? sysbenchTlsDirectory = null)
     {
         var probe = new RemoteBenchCluster(etcd, cluster, app, admin, readWrite, faults, new Dictionary<string, MemberState>());
         try
@@ -43,7 +43,7 @@ public sealed class RemoteBenchCluster : BenchCluster
             {
                 throw new InvalidOperationException($"etcd at {string.Join(", ", etcd)} has no members for cluster '{cluster}' (is --cluster right?)");
             }
-            return new RemoteBenchCluster(etcd, cluster, app, admin, readWrite, faults, view.Members);
+            return new RemoteBenchCluster(etcd, cluster, app, admin, readWrite, faults, view.Members) { TlsCa = tlsCa, SysbenchTlsDirectory = sysbenchTlsDirectory };
         }
         finally
         {
@@ -67,6 +67,7 @@ public sealed class RemoteBenchCluster : BenchCluster
         Port = _members[member].Port,
         User = _admin.User,
         Password = _admin.Password,
+        TlsCa = TlsCa,
         ConnectTimeout = timeout < TimeSpan.FromSeconds(2) ? timeout : TimeSpan.FromSeconds(2),
         CommandTimeout = timeout,
     };

@@ -19,6 +19,10 @@ internal sealed class BenchTargetOptions
     public Option<string?> PasswordFile { get; } = new("--password-file") { Description = "a file only you can read holding the application user's password (with --etcd; default: $KEEL_BENCH_PASSWORD)" };
     public Option<string> Database { get; } = new("--database") { Description = "database for the benchmark's tables (with --etcd)", DefaultValueFactory = _ => "keel_bench" };
     public Option<string?> AdminUser { get; } = new("--admin-user") { Description = "user for read_only and GTID checks on every member (with --etcd; default: --user)" };
+    public Option<string?> TlsCa { get; } = new("--tls-ca") { Description = "the CA (PEM) that signed the members' certificates: connect over TLS and verify them (with --etcd)" };
+
+    public Option<string?> SysbenchTls { get; } = new("--sysbench-tls-dir") { Description = "a directory with cacert.pem, client-cert.pem and client-key.pem: sysbench connects over TLS (with --etcd)" };
+
     /// <summary>Refused with a sentence saying what to use instead (earlier versions took the password here).</summary>
     public Option<string?> PasswordOnCommandLine { get; } = new("--password") { Hidden = true };
 
@@ -34,14 +38,14 @@ internal sealed class BenchTargetOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public IEnumerable<Option> All => [Home, Etcd, Cluster, ReadWrite, User, PasswordFile, Database, AdminUser, AdminPasswordFile, Fault, PasswordOnCommandLine, AdminPasswordOnCommandLine];
+    public IEnumerable<Option> All => [Home, Etcd, Cluster, ReadWrite, User, PasswordFile, Database, AdminUser, AdminPasswordFile, Fault, PasswordOnCommandLine, AdminPasswordOnCommandLine, TlsCa, SysbenchTls];
 
     /// <summary>The cluster, or an error that names the bad option and why.</summary>
     public async Task<(BenchCluster? Cluster, string? Error)> ResolveAsync(ParseResult parse, CancellationToken ct)
     {
         if (parse.GetValue(Etcd) is not { } etcdText)
         {
-            var remoteOnly = new Option[] { Cluster, ReadWrite, User, PasswordFile, AdminUser, AdminPasswordFile }
+            var remoteOnly = new Option[] { Cluster, ReadWrite, User, PasswordFile, AdminUser, AdminPasswordFile, TlsCa, SysbenchTls }
                 .Where(o => parse.GetResult(o) is not null).Select(o => o.Name)
                 .Concat((parse.GetValue(Fault) ?? []).Length > 0 ? ["--fault"] : [])
                 .ToList();
@@ -105,7 +109,8 @@ internal sealed class BenchTargetOptions
         var admin = new AdminAccount(parse.GetValue(AdminUser) ?? user, adminPassword ?? (parse.GetValue(AdminUser) is null ? password : ""));
         try
         {
-            return (await RemoteBenchCluster.ConnectAsync(endpoints, cluster, app, admin, rw, new CommandFaults(templates), ct), null);
+            return (await RemoteBenchCluster.ConnectAsync(endpoints, cluster, app, admin, rw, new CommandFaults(templates), ct,
+                parse.GetValue(TlsCa), parse.GetValue(SysbenchTls)), null);
         }
         catch (Exception ex) when (ex is InvalidOperationException or Keel.Etcd.EtcdException)
         {

@@ -43,9 +43,10 @@ internal static class ConnectionString
             // The old client did not ask for CLIENT_FOUND_ROWS: UPDATE reports changed rows, not matched ones.
             UseAffectedRows = true,
 
-            // The old client never used TLS and Keel's servers have no certificates set up; Preferred would add a
-            // TLS handshake to every probe for no verified identity.
-            SslMode = Driver.MySqlSslMode.None,
+            // TLS only with a CA to verify the server against (VerifyFull: the certificate and the host name or IP);
+            // Preferred would add a handshake to every probe for no verified identity. Never over the unix socket.
+            SslMode = options.TlsCa is null || options.UnixSocket is not null ? Driver.MySqlSslMode.None : Driver.MySqlSslMode.VerifyFull,
+            SslCa = options.UnixSocket is null ? options.TlsCa ?? "" : "",
             CharacterSet = "utf8mb4",
         };
         return builder.ConnectionString;

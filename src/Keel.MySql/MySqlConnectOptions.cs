@@ -17,6 +17,12 @@ public sealed record MySqlConnectOptions
 
     public string? Database { get; init; }
 
+    /// <summary>
+    /// The CA (PEM file) that signed the server's certificate: TCP connections then use TLS and verify the server's
+    /// certificate and name (VerifyFull). Null: plain text. Unix socket connections never use TLS.
+    /// </summary>
+    public string? TlsCa { get; init; }
+
     /// <summary>Bounds TCP connect + handshake + authentication together.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -45,7 +45,7 @@ public static class ConfigFiles
           admin_socket: {layout.HaproxySocket}
           rw_backend: {ReadWriteBackend}
           ro_backend: {ReadOnlyBackend}
-        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}{BackupYaml(spec, layout)}{GaleraYaml(spec, m)}{spec.AgentYamlExtra ?? ""}
+        {(spec.CloneMaxRateMb is { } rate ? $"clone:\n  max_rate_mb: {rate}\n" : "")}{BackupYaml(spec, layout)}{GaleraYaml(spec, m)}{TlsYaml(spec, layout, m)}{spec.AgentYamlExtra ?? ""}
         """;
 
     /// <summary>Galera mode: every node's group communication address, and a 30 s recovery wait (the playground restarts fast).</summary>
@@ -145,7 +145,11 @@ public static class ConfigFiles
             $"del server {b}/{name}",
         })];
 
-    public static string ClientCnf(PlaygroundSpec spec) => $"""
+    /// <summary>The member's certificate from the playground's CA; plain text when the playground has no TLS.</summary>
+    private static string TlsYaml(PlaygroundSpec spec, PlaygroundLayout layout, PlaygroundMember m) => !spec.TlsEnabled ? "" :
+        $"tls:\n  ca: {PlaygroundTls.CaFile(layout)}\n  cert: {PlaygroundTls.CertFile(layout, m.Name)}\n  key: {PlaygroundTls.KeyFile(layout, m.Name)}\n";
+
+    public static string ClientCnf(PlaygroundSpec spec, PlaygroundLayout layout) => $"""
         # Client settings for the Keel playground's application user; written by `keel up`.
         # Read-write port (the primary): mariadb --defaults-extra-file=THIS_FILE
         # Read-only port (the replicas):  mariadb --defaults-extra-file=THIS_FILE --port={spec.ReadOnlyPort}
@@ -155,6 +159,6 @@ public static class ConfigFiles
         user={spec.AppUser}
         password={spec.AppPassword}
         database={spec.AppDatabase}
-
+        {(spec.TlsEnabled ? $"ssl-ca={PlaygroundTls.CaFile(layout)}\nssl-verify-server-cert\n" : "")}
         """;
 }

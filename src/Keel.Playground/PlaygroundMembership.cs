@@ -26,6 +26,10 @@ public sealed class PlaygroundMembership(PlaygroundRunner runner, TextWriter out
             throw new PlaygroundException(error!);
         }
         var member = next.Members[^1];
+        if (next.TlsEnabled)
+        {
+            PlaygroundTls.Ensure(Layout, [member]);
+        }
         PrivateDirectory.Create(Layout.MemberDir(name));
         Directory.CreateDirectory(Layout.MemberRun(name));
         AtomicFile.WriteSecret(Layout.MemberConfig(name), ConfigFiles.AgentYaml(next, Layout, member));

@@ -90,6 +90,10 @@ public sealed class PlaygroundRunner
             throw new PlaygroundException($"etcd did not start: {ex.Message}");
         }
 
+        if (spec.TlsEnabled)
+        {
+            PlaygroundTls.Ensure(_layout, spec.Members);
+        }
         foreach (var m in spec.Members)
         {
             PrivateDirectory.Create(_layout.MemberDir(m.Name));
@@ -113,7 +117,7 @@ public sealed class PlaygroundRunner
             await lab.DisposeAsync();
         }
 
-        AtomicFile.WriteSecret(_layout.ClientCnf, ConfigFiles.ClientCnf(spec));
+        AtomicFile.WriteSecret(_layout.ClientCnf, ConfigFiles.ClientCnf(spec, _layout));
         // Member keys written before a `keel down` come back with etcd; only states published since now count.
         if (waitHealthy)
         {

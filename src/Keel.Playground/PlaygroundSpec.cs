@@ -56,6 +56,16 @@ public sealed record PlaygroundSpec(
     /// <summary>The admin password in use.</summary>
     public string AdminPasswordInUse => AdminPassword ?? $"admin-{ApiToken[..12]}";
 
+    /// <summary>
+    /// TLS between clients, Keel and the servers, and for replication (`tls` in every agent's config), with certificates
+    /// from the playground's own CA. On for new playgrounds; false in playgrounds saved before it existed. Galera
+    /// playgrounds run without it for now.
+    /// </summary>
+    public bool Tls { get; init; }
+
+    /// <summary>Whether the members run with TLS (<see cref="Tls"/>, not in Galera mode).</summary>
+    public bool TlsEnabled => Tls && !Galera;
+
     /// <summary>Every password and token of this playground, for the checks that none leaks.</summary>
     public IReadOnlyList<string> Secrets => [ApiToken, ReplicationPasswordInUse, AdminPasswordInUse, AppPassword];
 
@@ -132,6 +142,7 @@ public sealed record PlaygroundSpec(
         ApiToken: Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)))
     {
         EtcdSize = 3,
+        Tls = true,
         ReplicationPassword = NewSecret("repl"),
         AdminPassword = NewSecret("admin"),
     };

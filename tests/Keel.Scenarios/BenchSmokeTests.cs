@@ -36,7 +36,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         var passwordFile = Path.Combine(cluster.Layout.Home, "bench-password");
         Keel.Os.AtomicFile.WriteSecret(passwordFile, spec.AppPassword + "\n");
         string[] target = ["--etcd", string.Join(",", spec.EtcdUrls), "--cluster", spec.Cluster, "--rw", $"127.0.0.1:{spec.ReadWritePort}",
-            "--user", spec.AppUser, "--password-file", passwordFile, "--database", spec.AppDatabase];
+            "--user", spec.AppUser, "--password-file", passwordFile, "--database", spec.AppDatabase, "--tls-ca", Keel.Playground.PlaygroundTls.CaFile(cluster.Layout)];
 
         var (refused, refusal, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(2), ["bench", "ha", .. target, "--cases", "replica agent kill"]);
         Assert.Equal(2, refused);

@@ -46,6 +46,28 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
         var refused = await Assert.ThrowsAsync<MySqlServerException>(() => roConn.QueryAsync("INSERT INTO greeting VALUES (2, 'must fail')"));
         Assert.Equal(1290, refused.Code); // ER_OPTION_PREVENTS_STATEMENT: --read-only
 
+        // TLS by default: clients through the endpoint and straight to a member talk TLS with verified certificates,
+        // a plain-text client is refused where TLS is required, and replication runs over TLS, verifying its source.
+        await using (var rwTls = await MySqlConnection.OpenAsync(cluster.ReadWrite))
+        {
+            Assert.StartsWith("TLSv1", (await rwTls.QueryAsync("SHOW SESSION STATUS LIKE 'Ssl_version'")).Rows[0][1], StringComparison.Ordinal);
+        }
+        foreach (var m in view.Members.Values)
+        {
+            Assert.Equal("1", (await cluster.RootQueryAsync(m.Name, "SELECT @@global.require_secure_transport")).Scalar());
+            var plain = cluster.Bench.Direct(m.Name) with { TlsCa = null };
+            await Assert.ThrowsAsync<MySqlServerException>(() => MySqlConnection.OpenAsync(plain));
+            await using var direct = await MySqlConnection.OpenAsync(cluster.Bench.Direct(m.Name));
+            Assert.StartsWith("TLSv1", (await direct.QueryAsync("SHOW SESSION STATUS LIKE 'Ssl_version'")).Rows[0][1], StringComparison.Ordinal);
+            if (m.Name != leader)
+            {
+                var replication = (await cluster.RootQueryAsync(m.Name, "SHOW SLAVE STATUS")).Rows[0];
+                Assert.Equal("Yes", replication["Master_SSL_Allowed"]);
+                Assert.Equal("Yes", replication["Master_SSL_Verify_Server_Cert"]);
+                Assert.Equal("Yes", replication["Slave_IO_Running"]);
+            }
+        }
+
         // Every agent's /metrics (Prometheus text): the leader says it is the primary with its lease running, a replica not.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         foreach (var m in view.Members.Values)

@@ -94,7 +94,11 @@ public sealed class PointInTimeRestoreTests(ITestOutputHelper output)
             Assert.True(c2 == 0, e2 + restoredCluster);
             Assert.Contains("the restored cluster is ready", restoredCluster, StringComparison.Ordinal);
             var spec = new PlaygroundRunner(new PlaygroundLayout(newHome), TextWriter.Null).LoadSpec()!;
-            var rw = new MySqlConnectOptions { Host = PlaygroundSpec.Host, Port = spec.ReadWritePort, User = spec.AppUser, Password = spec.AppPassword, Database = spec.AppDatabase };
+            var rw = new MySqlConnectOptions
+            {
+                Host = PlaygroundSpec.Host, Port = spec.ReadWritePort, User = spec.AppUser, Password = spec.AppPassword, Database = spec.AppDatabase,
+                TlsCa = spec.TlsEnabled ? PlaygroundTls.CaFile(new PlaygroundLayout(newHome)) : null,
+            };
             Assert.Equal(liveRows, await IdsAsync(rw, null));
         }
         finally

@@ -44,6 +44,9 @@ public sealed record AgentConfig(
             ? Path.GetDirectoryName(logBin)!
             : Member.DataDir;
 
+    /// <summary>`tls`: certificates for the server, replication and Keel's own TCP connections to MariaDB; null: plain text.</summary>
+    public TlsConfig? Tls { get; init; }
+
     /// <summary>`backup`: where this member's agent puts the backups it takes, when to take them, how many to keep; null: it takes none.</summary>
     public BackupConfig? Backup { get; init; }
 }
@@ -54,6 +57,13 @@ public sealed record BackupConfig(string Repository, Keel.Core.Backup.IBackupSch
     /// <summary>One agent of the cluster streams the primary's binlogs into the repository (point-in-time restore).</summary>
     public bool ArchiveBinlogs { get; init; } = true;
 }
+
+/// <summary>
+/// The `tls` section: the CA that signed every member's certificate, this member's certificate and key (PEM files),
+/// and whether the server refuses plain-text TCP clients (`require`, default true: require_secure_transport; the
+/// unix socket counts as secure). Replication then runs with MASTER_SSL=1 and verifies the source's certificate.
+/// </summary>
+public sealed record TlsConfig(string Ca, string Cert, string Key, bool Require);
 
 /// <summary>The `binlogs` section: the retention caps, and how often the agent checks them.</summary>
 public sealed record BinlogsConfig(Keel.Core.Binlogs.BinlogRetentionPolicy Retention, TimeSpan CheckInterval)

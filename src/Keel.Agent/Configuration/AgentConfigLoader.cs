@@ -49,6 +49,7 @@ public static class AgentConfigLoader
         var timing = ReadTiming(top.Section("timing", required: false), top);
         var users = ReadUsers(top.Section("users", required: true));
         var haproxy = ReadHaproxy(top.Section("haproxy", required: false));
+        var tls = ReadTls(top.Section("tls", required: false));
         var autoReinit = top.Bool("auto_reinit", true);
         var (cloneMaxRate, keepOldCopies) = ReadClone(top.Section("clone", required: false));
         var backup = ReadBackup(top.Section("backup", required: false));
@@ -66,7 +67,25 @@ public static class AgentConfigLoader
         {
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         }
-        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs, Galera = mode == "galera" ? galera : null };
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs, Galera = mode == "galera" ? galera : null, Tls = tls };
+    }
+
+    /// <summary>tls.ca, tls.cert, tls.key (PEM files that must exist), tls.require (default true).</summary>
+    private static TlsConfig? ReadTls(YamlFields? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        string File(string key)
+        {
+            var path = f.String(key, required: true) ?? "";
+            f.Check(key, path.Length == 0 || System.IO.File.Exists(path), $"'{path}' does not exist");
+            return path;
+        }
+        var tls = new TlsConfig(File("ca"), File("cert"), File("key"), f.Bool("require", true));
+        f.RejectUnknown();
+        return tls;
     }
 
     /// <summary>galera.port (group communication; IST on port + 1, SST on port + 2), galera.peers (every node's host:port), galera.recovery_wait (default 60s), galera.donor_serves (default false), galera.multi_writer (default false).</summary>

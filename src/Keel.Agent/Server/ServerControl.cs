@@ -24,8 +24,11 @@ public sealed class ServerControl
     private readonly UsersConfig _users;
     private readonly TimeSpan _timeout;
 
-    public ServerControl(MariaDbServer server, LocalConnection sql, UsersConfig users, TimeSpan timeout)
+    private readonly TlsConfig? _tls;
+
+    public ServerControl(MariaDbServer server, LocalConnection sql, UsersConfig users, TimeSpan timeout, TlsConfig? tls = null)
     {
+        _tls = tls;
         _server = server;
         _sql = sql;
         _users = users;
@@ -107,6 +110,8 @@ public sealed class ServerControl
         {
             statements.Add($"CREATE DATABASE IF NOT EXISTS {Identifier(app.Database)}");
             statements.Add($"CREATE USER IF NOT EXISTS {Account(app.User)} IDENTIFIED BY {MySqlText.Quote(app.Password)}");
+            // Like Keel's own accounts: the configured password wins over one a restored datadir brought along.
+            statements.Add($"ALTER USER {Account(app.User)} IDENTIFIED BY {MySqlText.Quote(app.Password)}");
             statements.Add($"GRANT ALL PRIVILEGES ON {Identifier(app.Database)}.* TO {Account(app.User)}");
         }
         statements.Add("SET SESSION sql_log_bin = 1");
@@ -225,6 +230,7 @@ public sealed class ServerControl
             Port = port,
             User = _users.Admin.User,
             Password = _users.Admin.Password,
+            TlsCa = _tls?.Ca,
             ConnectTimeout = _timeout,
             CommandTimeout = maxWait + _timeout,
         };
@@ -281,7 +287,9 @@ public sealed class ServerControl
                 $"MASTER_PASSWORD = {MySqlText.Quote(r.Password)}",
                 "MASTER_USE_GTID = slave_pos",
                 "MASTER_CONNECT_RETRY = 1",
-                "MASTER_HEARTBEAT_PERIOD = 1"),
+                "MASTER_HEARTBEAT_PERIOD = 1",
+                // Over TLS, verifying the source's certificate against the cluster's CA, when `tls` is configured.
+                _tls is null ? "MASTER_SSL = 0" : $"MASTER_SSL = 1, MASTER_SSL_CA = {MySqlText.Quote(_tls.Ca)}, MASTER_SSL_VERIFY_SERVER_CERT = 1"),
             "START SLAVE",
         ], ct, _timeout);
     }

@@ -16,9 +16,13 @@ internal static class SysbenchProcess
     /// the outcome says so; on cancellation it is killed and <see cref="OperationCanceledException"/> is thrown.
     /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The program could not be started.</exception>
-    public static async Task<SysbenchOutcome> RunAsync(string executable, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct)
+    public static async Task<SysbenchOutcome> RunAsync(string executable, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct, string? workingDirectory = null)
     {
         var psi = ExternalPrograms.StartInfo(executable, args);
+        if (workingDirectory is not null)
+        {
+            psi.WorkingDirectory = workingDirectory;
+        }
         psi.RedirectStandardInput = true;
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;

@@ -141,7 +141,7 @@ public sealed class SysbenchRunner
         // The password goes in a 0600 options file (sysbench's --config-file), never on the command line: ps shows
         // every process's arguments to every local user.
         var optionsFile = Path.Combine(Path.GetTempPath(), $"keel-sysbench-{Guid.NewGuid():N}.cnf");
-        AtomicFile.WriteSecret(optionsFile, "mysql-password=" + target.Password + "\n");
+        AtomicFile.WriteSecret(optionsFile, "mysql-password=" + target.Password + "\n" + (target.TlsDirectory is null ? "" : "mysql-ssl=on\n"));
         string[] args =
         [
             "--config-file=" + optionsFile,
@@ -158,7 +158,7 @@ public sealed class SysbenchRunner
         SysbenchOutcome outcome;
         try
         {
-            outcome = await SysbenchProcess.RunAsync(_options.Executable, args, timeout, ct);
+            outcome = await SysbenchProcess.RunAsync(_options.Executable, args, timeout, ct, target.TlsDirectory);
         }
         catch (Exception ex) when (ex is Win32Exception or ProgramListException)
         {

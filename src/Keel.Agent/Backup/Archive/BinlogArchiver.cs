@@ -172,7 +172,8 @@ public sealed class BinlogArchiver(AgentConfig config, IEtcdClient etcd, Cluster
         var replication = config.Users.Replication;
         Directory.CreateDirectory(config.Member.RunDir);
         // The password goes in a file only root can read, never on the command line (ps shows that to everyone).
-        Keel.Os.AtomicFile.WriteSecret(ClientFile, $"[client]\nuser={replication.User}\npassword={replication.Password}\n");
+        Keel.Os.AtomicFile.WriteSecret(ClientFile, $"[client]\nuser={replication.User}\npassword={replication.Password}\n"
+            + (config.Tls is { } tls ? $"ssl-ca={tls.Ca}\nssl-verify-server-cert\n" : ""));
         var psi = ExternalPrograms.StartInfo("mariadb-binlog",
         [
             "--defaults-extra-file=" + ClientFile, // first: the tool reads it only there
@@ -204,6 +205,7 @@ public sealed class BinlogArchiver(AgentConfig config, IEtcdClient etcd, Cluster
             Port = primary.Port,
             User = config.Users.Admin.User,
             Password = config.Users.Admin.Password,
+            TlsCa = config.Tls?.Ca,
             ConnectTimeout = config.Timing.RequestTimeout,
             CommandTimeout = config.Timing.RequestTimeout,
         }, ct);
