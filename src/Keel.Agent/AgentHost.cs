@@ -66,6 +66,7 @@ public static class AgentHost
         await using var archiver = new Backup.Archive.BinlogArchiver(config, etcd, store, new Backup.Archive.ArchiveStore(etcd, new KeyLayout(config.Cluster)), time, log);
         var archiving = archiver.RunAsync(backupStop.Token);
         var retention = janitor.RunAsync(backupStop.Token);
+        var certificates = config.Tls is { } tls ? new Tls.CertificateReloader(tls, sql, m.Name, time, log).RunAsync(backupStop.Token) : Task.CompletedTask;
         try
         {
             await loop.RunAsync(ct);
@@ -76,6 +77,7 @@ public static class AgentHost
             await backups;
             await archiving;
             await retention;
+            await certificates;
             log.Stopping(m.Name);
             await api.StopAsync(CancellationToken.None);
         }

@@ -45,6 +45,21 @@ public static class PlaygroundTls
         }
     }
 
+    /// <summary>Issues <paramref name="member"/> a new certificate and key from the same CA (a renewal), replacing the files in place.</summary>
+    public static void Renew(PlaygroundLayout layout, PlaygroundMember member)
+    {
+        var staging = Path.Combine(Dir(layout), "renew-" + member.Name);
+        var renewed = layout with { Home = staging };
+        PrivateDirectory.Create(Dir(renewed));
+        File.Copy(CaFile(layout), CaFile(renewed), overwrite: true);
+        File.Copy(CaKeyFile(layout), CaKeyFile(renewed), overwrite: true);
+        EnsureCertificates(renewed, [(member.Name, member.Address)]);
+        // Key first, then certificate, each replaced atomically: the server reloads both at its next FLUSH SSL.
+        File.Move(KeyFile(renewed, member.Name), KeyFile(layout, member.Name), overwrite: true);
+        File.Move(CertFile(renewed, member.Name), CertFile(layout, member.Name), overwrite: true);
+        Directory.Delete(staging, recursive: true);
+    }
+
     private static void EnsureCertificates(PlaygroundLayout layout, IEnumerable<(string Name, string Address)> members)
     {
         PrivateDirectory.Create(Dir(layout));

@@ -4,7 +4,7 @@ namespace Keel.Agent.Tests;
 
 public class AgentConfigLoaderTests
 {
-    private const string Valid = """
+    internal const string Valid = """
         cluster: prod-1
         member:
           name: db1

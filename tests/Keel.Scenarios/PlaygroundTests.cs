@@ -68,6 +68,42 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
             }
         }
 
+        // A renewed certificate is taken without a restart: the agent sees the files change and the server reloads them.
+        // Read over a new TLS connection each time: the Ssl_server_* variables describe the certificate the server
+        // presented to this very session (empty over the unix socket).
+        async Task<string?> NotBeforeAsync(string member)
+        {
+            await using var c = await MySqlConnection.OpenAsync(cluster.Bench.Direct(member));
+            return (await c.QueryAsync("SHOW SESSION STATUS LIKE 'Ssl_server_not_before'")).Rows[0][1];
+        }
+        var renewedMember = view.Members.Values.First().Name;
+        var before = await NotBeforeAsync(renewedMember);
+        Assert.False(string.IsNullOrEmpty(before), "the server reports its certificate's not-before");
+        var pid = (await cluster.ViewAsync()).Members[renewedMember].ServerPid;
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // the new certificate's not-before differs by at least a second
+        Keel.Playground.PlaygroundTls.Renew(cluster.Layout, cluster.Member(renewedMember));
+        string after;
+        try
+        {
+            after = await PlaygroundCluster.EventuallyAsync(async () =>
+            {
+                var now = await NotBeforeAsync(renewedMember);
+                return now != before ? now : null;
+            }, Generous, $"{renewedMember}'s server to take its renewed certificate");
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine(cluster.AgentLog(renewedMember));
+            throw;
+        }
+        output.WriteLine($"{renewedMember}'s certificate not-before: {before} -> {after}");
+        Assert.Equal(pid, (await cluster.ViewAsync()).Members[renewedMember].ServerPid);
+        await using (var renewedTls = await MySqlConnection.OpenAsync(cluster.Bench.Direct(renewedMember)))
+        {
+            Assert.Equal("1", (await renewedTls.QueryAsync("SELECT 1")).Scalar());
+        }
+        Assert.Contains("the server reloaded them (FLUSH SSL)", cluster.AgentLog(renewedMember), StringComparison.Ordinal);
+
         // Every agent's /metrics (Prometheus text): the leader says it is the primary with its lease running, a replica not.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         foreach (var m in view.Members.Values)

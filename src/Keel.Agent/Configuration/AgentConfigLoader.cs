@@ -33,6 +33,12 @@ public static class AgentConfigLoader
         {
             throw new ConfigException($"{source}: not valid YAML (line {ex.Start.Line}): {ex.Message}", ex);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these on some broken input instead of a YamlException (found by the property tests:
+            // `port: [` and a value of `:`).
+            throw new ConfigException($"{source}: not valid YAML: {ex.Message}", ex);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             throw new ConfigException($"{source}: the configuration must be a YAML mapping with at least 'cluster' and 'member'");

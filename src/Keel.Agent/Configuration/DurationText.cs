@@ -18,7 +18,8 @@ public static class DurationText
             _ when text.EndsWith('d') => (text[..^1], 86_400_000.0),
             _ => ("", 0),
         };
-        if (scale == 0 || !double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n < 0 || double.IsInfinity(n))
+        if (scale == 0 || !double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || n < 0 || !double.IsFinite(n)
+            || n * scale >= TimeSpan.MaxValue.TotalMilliseconds)
         {
             return false;
         }

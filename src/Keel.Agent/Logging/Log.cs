@@ -79,4 +79,10 @@ internal static partial class Log
 
     [LoggerMessage(510, LogLevel.Warning, "{Member}: refused {Method} {Path} from {Address}: missing or wrong API token ({Failures} failure(s) from there within 30 s; at 5 that address waits)")]
     public static partial void AuthenticationFailed(this ILogger logger, string member, string method, string path, string address, int failures);
+
+    [LoggerMessage(520, LogLevel.Information, "{Member}: the certificate files changed ({Cert}); the server reloaded them (FLUSH SSL) for new connections")]
+    public static partial void CertificatesReloaded(this ILogger logger, string member, string cert);
+
+    [LoggerMessage(521, LogLevel.Warning, "{Member}: the certificate files changed but the server did not reload them yet: {Error}")]
+    public static partial void CertificatesNotReloaded(this ILogger logger, string member, string error);
 }

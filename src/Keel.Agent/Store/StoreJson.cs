@@ -38,8 +38,9 @@ public sealed partial class StoreJson : JsonSerializerContext
         {
             return JsonSerializer.Deserialize(json, typeof(T), Default) as T;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
+            // ArgumentException: text that is not valid UTF-16 (found by the property tests).
             return null;
         }
     }
