@@ -27,7 +27,7 @@ public static class AgentHost
         using var etcd = new Metrics.MeasuredEtcdClient(rawEtcd, metrics, time);
         var store = new ClusterStore(etcd, new KeyLayout(config.Cluster));
         var probe = new LocalServerProbe(server, sql, config.Timing.RequestTimeout);
-        var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout, config.Tls);
+        var control = new ServerControl(server, sql, config.CurrentUsers, config.Timing.RequestTimeout, config.Tls);
         var proxy = config.Haproxy is { } h ? new HaproxyRuntime(h.AdminSocket, config.Timing.RequestTimeout) : null;
         // The clone stream has its own stall timeout (CloneJoiner.StallTimeout); the client's is off so a long copy can finish.
         using var cloneHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
@@ -90,7 +90,7 @@ public static class AgentHost
     private static async Task RunGaleraAsync(AgentConfig config, Galera.GaleraConfig galera, MariaDbServer server, LocalConnection sql, IEtcdClient etcd,
         ClusterStore store, AgentStatus status, TimeProvider time, ILogger log, CancellationToken ct)
     {
-        var control = new ServerControl(server, sql, config.Users, config.Timing.RequestTimeout, config.Tls);
+        var control = new ServerControl(server, sql, config.CurrentUsers, config.Timing.RequestTimeout, config.Tls);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var executor = new Galera.GaleraExecutor(config, store, server, control, http, time);
         await using var loop = new Galera.GaleraLoop(config, galera, etcd, store, new Galera.GaleraProbe(server, sql, config.Timing.RequestTimeout), executor, status, time, log);

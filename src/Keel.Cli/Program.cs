@@ -19,6 +19,7 @@ root.Subcommands.Add(RestoreCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(GaleraCommand.Create());
 root.Subcommands.Add(MemberCommand.Create());
+root.Subcommands.Add(RotatePasswordCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(WatchdogCommand.Create());
 root.Subcommands.Add(SuperviseCommand.Create());

@@ -51,6 +51,64 @@ public sealed class OperatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Rotating_the_application_password_fails_no_write_and_leaves_only_the_new_one_everywhere()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        var leaderBefore = (await cluster.ViewAsync()).Leader!;
+        await using var checker = await Keel.Bench.WriteChecker.StartAsync(cluster.Bench);
+        var home = cluster.Layout.Home;
+
+        // Refusals change nothing.
+        var (badCode, badErr, _) = await KeelProcess.RunAsync(Generous, "rotate-password", "root", "--home", home);
+        Assert.Equal(1, badCode);
+        Assert.Contains("ACCOUNT must be app, repl or admin, not 'root'", badErr, StringComparison.Ordinal);
+        var (replCode, replErr, _) = await KeelProcess.RunAsync(Generous, "rotate-password", "repl", "--home", home);
+        Assert.Equal(1, replCode);
+        Assert.Contains("not built yet", replErr, StringComparison.Ordinal);
+
+        checker.FaultNow();
+        var (code, err, text) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(4), "rotate-password", "app", "--home", home);
+        output.WriteLine(text + err);
+        Assert.True(code == 0, err);
+        Assert.Contains("every member lets app log in with the old or the new password", text, StringComparison.Ordinal);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+        var report = await checker.FinishAsync("application password rotated under writes");
+        cluster.Checked(report);
+        Assert.Equal(0, report.FailedWrites);
+
+        // Only the new password logs in, on every member; the old one is refused; nothing failed over.
+        var spec = cluster.Runner.LoadSpec()!;
+        Assert.NotEqual(cluster.Spec.AppPassword, spec.AppPassword);
+        foreach (var m in spec.Members)
+        {
+            var fresh = cluster.Bench.Direct(m.Name) with { Password = spec.AppPassword };
+            await using (var c = await Keel.MySql.MySqlConnection.OpenAsync(fresh))
+            {
+                Assert.Equal("1", (await c.QueryAsync("SELECT 1")).Scalar());
+            }
+            await Assert.ThrowsAsync<Keel.MySql.MySqlServerException>(() => Keel.MySql.MySqlConnection.OpenAsync(cluster.Bench.Direct(m.Name) with { Password = cluster.Spec.AppPassword }));
+        }
+        var client = await File.ReadAllTextAsync(cluster.Layout.ClientCnf);
+        Assert.Contains("password=" + spec.AppPassword, client, StringComparison.Ordinal);
+        Assert.DoesNotContain(cluster.Spec.AppPassword, client, StringComparison.Ordinal);
+        var after = await cluster.ViewAsync();
+        Assert.Null(after.PasswordRotation);
+        Assert.Equal(leaderBefore.CreateRevision, after.Leader!.CreateRevision);
+        Assert.False(File.Exists(Path.Combine(home, "rotate-app.pending")));
+
+        // Keel's own admin account too: the agents read the new password from their files, and a planned switchover,
+        // whose hand-over asks the target over TCP as that account, still goes through.
+        var (adminCode, adminErr, adminText) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(4), "rotate-password", "admin", "--home", home);
+        output.WriteLine(adminText + adminErr);
+        Assert.True(adminCode == 0, adminErr);
+        var requests = new OperatorRequests(cluster.Store, TimeProvider.System);
+        var plan = await requests.SwitchoverAsync(null, 10, CancellationToken.None);
+        Assert.True(plan.Accepted, plan.Message);
+        Assert.True(await requests.WaitForPrimaryAsync(plan.Request!.To, Generous, CancellationToken.None), $"{plan.Request.To} did not take over");
+        Assert.NotEqual(cluster.Spec.AdminPasswordInUse, cluster.Runner.LoadSpec()!.AdminPasswordInUse);
+    }
+
+    [Fact]
     public async Task In_maintenance_mode_a_dead_primary_is_left_alone_until_a_forced_failover_names_the_new_one()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);

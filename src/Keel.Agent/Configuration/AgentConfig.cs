@@ -44,6 +44,30 @@ public sealed record AgentConfig(
             ? Path.GetDirectoryName(logBin)!
             : Member.DataDir;
 
+    /// <summary>The file this configuration was read from; null when it came from elsewhere (tests).</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>
+    /// The `users` section as the file holds it now: passwords change while the agent runs (`keel rotate-password`
+    /// rewrites the file), and whatever uses one (Keel's accounts at a server start, replication, the admin's TCP
+    /// connections) reads it here. The section read at start when the file cannot be read or parsed now.
+    /// </summary>
+    public UsersConfig CurrentUsers()
+    {
+        if (SourcePath is null)
+        {
+            return Users;
+        }
+        try
+        {
+            return AgentConfigLoader.LoadFile(SourcePath).Users;
+        }
+        catch (ConfigException)
+        {
+            return Users;
+        }
+    }
+
     /// <summary>`tls`: certificates for the server, replication and Keel's own TCP connections to MariaDB; null: plain text.</summary>
     public TlsConfig? Tls { get; init; }
 

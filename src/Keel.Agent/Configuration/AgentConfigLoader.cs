@@ -19,7 +19,7 @@ public static class AgentConfigLoader
         {
             throw new ConfigException($"{path}: cannot read the configuration file: {ex.Message}", ex);
         }
-        return Parse(text, path);
+        return Parse(text, path) with { SourcePath = path };
     }
 
     public static AgentConfig Parse(string yaml, string source)

@@ -119,6 +119,14 @@ public sealed class HaExecutor
                 return "stopped the replication IO thread";
             case HaAction.HandOver h:
                 return await HandOverAsync(h, s, ct);
+            case HaAction.ApplyPasswordPhase p:
+                {
+                    var position = await _server.ApplyPasswordPhaseAsync(p.Rotation, ct);
+                    var marked = await _store.MarkPasswordRotationAppliedAsync(p.Rotation, position, Self, ct);
+                    return marked
+                        ? $"changed the password of {p.Rotation.User} ({p.Rotation.Phase}); the primary's binlog is at {position}"
+                        : $"changed the password of {p.Rotation.User} ({p.Rotation.Phase}), but the rotation moved on meanwhile; the next tick looks again";
+                }
             case HaAction.CancelRequest c:
                 await _store.DeleteRequestAsync(ct);
                 await _store.AppendHistoryAsync(new HistoryEntry(now, s.Cluster?.Leader?.Name, s.Cluster?.Leader?.Name ?? "-", c.Why, s.Local.BinlogPosition.ToString()), ct);

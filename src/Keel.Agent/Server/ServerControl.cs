@@ -21,12 +21,12 @@ public sealed class ServerControl
 
     private readonly MariaDbServer _server;
     private readonly LocalConnection _sql;
-    private readonly UsersConfig _users;
+    private readonly Func<UsersConfig> _users;
     private readonly TimeSpan _timeout;
 
     private readonly TlsConfig? _tls;
 
-    public ServerControl(MariaDbServer server, LocalConnection sql, UsersConfig users, TimeSpan timeout, TlsConfig? tls = null)
+    public ServerControl(MariaDbServer server, LocalConnection sql, Func<UsersConfig> users, TimeSpan timeout, TlsConfig? tls = null)
     {
         _tls = tls;
         _server = server;
@@ -92,8 +92,9 @@ public sealed class ServerControl
     /// </summary>
     private async Task EnsureUsersAsync(CancellationToken ct)
     {
-        var r = _users.Replication;
-        var a = _users.Admin;
+        var users = _users();
+        var r = users.Replication;
+        var a = users.Admin;
         var statements = new List<string>
         {
             "SET SESSION sql_log_bin = 0",
@@ -106,7 +107,7 @@ public sealed class ServerControl
             $"ALTER USER {Account(a.User)} IDENTIFIED BY {MySqlText.Quote(a.Password)}",
             $"GRANT ALL PRIVILEGES ON *.* TO {Account(a.User)} WITH GRANT OPTION",
         };
-        if (_users.Application is { } app)
+        if (users.Application is { } app)
         {
             statements.Add($"CREATE DATABASE IF NOT EXISTS {Identifier(app.Database)}");
             statements.Add($"CREATE USER IF NOT EXISTS {Account(app.User)} IDENTIFIED BY {MySqlText.Quote(app.Password)}");
@@ -224,12 +225,13 @@ public sealed class ServerControl
         {
             return true;
         }
+        var admin = _users().Admin;
         var options = new MySqlConnectOptions
         {
             Host = host,
             Port = port,
-            User = _users.Admin.User,
-            Password = _users.Admin.Password,
+            User = admin.User,
+            Password = admin.Password,
             TlsCa = _tls?.Ca,
             ConnectTimeout = _timeout,
             CommandTimeout = maxWait + _timeout,
@@ -245,7 +247,8 @@ public sealed class ServerControl
 
     private async Task KillApplicationSessionsAsync(CancellationToken ct)
     {
-        var keep = string.Join(", ", new[] { "system user", "event_scheduler", "root", _users.Replication.User, _users.Admin.User }.Select(MySqlText.Quote));
+        var users = _users();
+        var keep = string.Join(", ", new[] { "system user", "event_scheduler", "root", users.Replication.User, users.Admin.User }.Select(MySqlText.Quote));
         var sessions = await _sql.QueryAsync(
             $"SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND USER NOT IN ({keep}) AND COMMAND NOT IN ('Binlog Dump', 'Daemon')",
             ct, _timeout);
@@ -270,7 +273,7 @@ public sealed class ServerControl
     /// </summary>
     public async Task FollowAsync(string host, int port, CancellationToken ct)
     {
-        var r = _users.Replication;
+        var r = _users().Replication;
         await _sql.QueryAsync("STOP SLAVE", ct, _timeout);
         var held = (await _sql.QueryAsync("SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos", ct, _timeout)).Rows[0];
         var position = GtidPosition.Parse(held[0]).Union(GtidPosition.Parse(held[1])).ToString();
@@ -292,6 +295,20 @@ public sealed class ServerControl
                 _tls is null ? "MASTER_SSL = 0" : $"MASTER_SSL = 1, MASTER_SSL_CA = {MySqlText.Quote(_tls.Ca)}, MASTER_SSL_VERIFY_SERVER_CERT = 1"),
             "START SLAVE",
         ], ct, _timeout);
+    }
+
+    /// <summary>
+    /// One phase of a password rotation, binlogged so that every member gets it by replication; returns the binlog
+    /// position right after it.
+    /// </summary>
+    public async Task<string> ApplyPasswordPhaseAsync(Keel.Core.Passwords.PasswordRotation rotation, CancellationToken ct)
+    {
+        if (!rotation.HashesAreValid)
+        {
+            throw new InvalidOperationException("the password rotation holds something other than two mysql_native_password hashes");
+        }
+        await _sql.ExecuteAllAsync([rotation.Statement(Account(rotation.User))], ct, _timeout);
+        return (await _sql.QueryAsync("SELECT @@global.gtid_binlog_pos", ct, _timeout)).Scalar() ?? "";
     }
 
     private static string Account(string user) => $"{MySqlText.Quote(user)}@'%'";

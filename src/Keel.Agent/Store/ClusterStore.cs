@@ -36,6 +36,7 @@ public sealed class ClusterStore
         Keel.Core.Backup.Archive.ArchiveStatus? archive = null;
         Keel.Core.Galera.GaleraBootstrapRecord? galeraBootstrap = null;
         string? galeraForce = null;
+        Keel.Core.Passwords.PasswordRotation? rotation = null;
         var galeraRestart = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var members = ImmutableDictionary.CreateBuilder<string, MemberState>(StringComparer.Ordinal);
         foreach (var kv in range.Kvs)
@@ -106,12 +107,16 @@ public sealed class ClusterStore
             {
                 paused = true;
             }
+            else if (kv.Key == Keys.PasswordRotation)
+            {
+                rotation = StoreJson.Read<Keel.Core.Passwords.PasswordRotation>(kv.Value);
+            }
             else if (kv.Key.StartsWith(Keys.MembersPrefix, StringComparison.Ordinal) && StoreJson.Read<MemberState>(kv.Value) is { } m)
             {
                 members[m.Name] = m;
             }
         }
-        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup, archive, galeraBootstrap, galeraForce, galeraRestart.ToImmutable());
+        return new ClusterView(initializedBy, leader, members.ToImmutable(), paused, request, roster.ToImmutable(), lastLeader, range.Revision, reinit.ToImmutable(), purgeOld.ToImmutable(), lastBackup, archive, galeraBootstrap, galeraForce, galeraRestart.ToImmutable(), rotation);
     }
 
     public Task PublishMemberAsync(MemberState state, long lease, CancellationToken ct) =>
@@ -269,6 +274,28 @@ public sealed class ClusterStore
     }
 
     public Task DeleteRequestAsync(CancellationToken ct) => _etcd.DeleteAsync(Keys.Request, ct);
+
+    /// <summary>Writes a password rotation's next phase (`keel rotate-password`).</summary>
+    public Task PutPasswordRotationAsync(Keel.Core.Passwords.PasswordRotation rotation, CancellationToken ct) =>
+        _etcd.PutAsync(Keys.PasswordRotation, StoreJson.Write(rotation), 0, ct);
+
+    /// <summary>Marks the phase applied at <paramref name="position"/>, unless the key changed meanwhile (a newer phase).</summary>
+    public async Task<bool> MarkPasswordRotationAppliedAsync(Keel.Core.Passwords.PasswordRotation rotation, string position, string by, CancellationToken ct)
+    {
+        var range = await _etcd.GetAsync(Keys.PasswordRotation, ct);
+        if (range.Kvs.Count == 0 || StoreJson.Read<Keel.Core.Passwords.PasswordRotation>(range.Kvs[0].Value) is not { } current
+            || current.Phase != rotation.Phase || current.NewHash != rotation.NewHash)
+        {
+            return false;
+        }
+        var result = await _etcd.TxnAsync(new TxnRequest(
+            [Compare.ModRevisionIs(Keys.PasswordRotation, range.Kvs[0].ModRevision)],
+            [new PutOp(Keys.PasswordRotation, StoreJson.Write(current with { AppliedAt = position, AppliedBy = by }))],
+            []), ct);
+        return result.Succeeded;
+    }
+
+    public Task DeletePasswordRotationAsync(CancellationToken ct) => _etcd.DeleteAsync(Keys.PasswordRotation, ct);
 
     /// <summary>
     /// Takes a member out of the cluster on purpose (`keel member remove`): its roster entry and published state go, so

@@ -15,6 +15,7 @@ public sealed record KeyLayout(string Cluster)
     public string Reinit(string name) => ReinitPrefix + name;
     public string Request => Prefix + "request";
     public string Pause => Prefix + "pause";
+    public string PasswordRotation => Prefix + "password-rotation";
     public string BackupRequest => Prefix + "backup/request";
     public string BackupProgress => Prefix + "backup/progress";
     public string BackupLast => Prefix + "backup/last";

@@ -25,6 +25,7 @@ public sealed record HistoryEntry(DateTimeOffset At, string? OldPrimary, string 
 [JsonSerializable(typeof(RosterEntry))]
 [JsonSerializable(typeof(ReinitValue))]
 [JsonSerializable(typeof(ClusterRequest))]
+[JsonSerializable(typeof(Keel.Core.Passwords.PasswordRotation))]
 [JsonSerializable(typeof(StoreMemory))]
 [JsonSerializable(typeof(Keel.Core.Fencing.FencePromise))]
 [JsonSerializable(typeof(Keel.Core.Galera.GaleraBootstrapRecord))]

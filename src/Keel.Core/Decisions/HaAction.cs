@@ -84,6 +84,12 @@ public abstract record HaAction
     /// </summary>
     public sealed record RequestSwitchover(string Target, long MaxLagSeconds) : HaAction;
 
+    /// <summary>
+    /// Carry out one phase of a password rotation on the primary with a binlogged ALTER USER (every member gets it by
+    /// replication), then record the position it is at in the rotation's key.
+    /// </summary>
+    public sealed record ApplyPasswordPhase(Keel.Core.Passwords.PasswordRotation Rotation) : HaAction;
+
     /// <summary>Delete the pending request (it cannot be carried out); the reason goes to the history.</summary>
     public sealed record CancelRequest(string Why) : HaAction;
 }

@@ -197,6 +197,14 @@ public static class HaDecider
         {
             return DecideRequestAsLeader(s, leader, request, now);
         }
+        if (s.Cluster.PasswordRotation is { IsApplied: false } rotation)
+        {
+            return rotation.HashesAreValid
+                ? new Decision(new HaAction.ApplyPasswordPhase(rotation), rotation.Phase == Passwords.RotationPhase.Both
+                    ? $"let {rotation.User} ({rotation.Account}) log in with its old or its new password, on the primary so that every member gets it by replication, because keel rotate-password asked for it"
+                    : $"let {rotation.User} ({rotation.Account}) log in with its new password only, on the primary so that every member gets it by replication, because keel rotate-password asked for it")
+                : Decision.Nothing($"the password rotation of {rotation.Account} holds something other than two mysql_native_password hashes; not applying it");
+        }
         if (s.LocalDisk is { Level: Disk.DiskLevel.Critical } full)
         {
             return DecideDiskFull(s, full, now);

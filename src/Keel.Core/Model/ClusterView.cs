@@ -26,7 +26,8 @@ public sealed record ClusterView(
     Keel.Core.Backup.Archive.ArchiveStatus? Archive = null,
     Keel.Core.Galera.GaleraBootstrapRecord? GaleraBootstrap = null,
     string? GaleraForcedBootstrap = null,
-    ImmutableSortedSet<string>? GaleraRestartRequested = null)
+    ImmutableSortedSet<string>? GaleraRestartRequested = null,
+    Keel.Core.Passwords.PasswordRotation? PasswordRotation = null)
 {
     /// <summary>Whether the operator's reinit request for <paramref name="name"/> also asks to purge its old datadirs (`--purge-old`).</summary>
     public bool PurgeOldRequestedFor(string name) => PurgeOldRequested?.Contains(name) == true;

@@ -169,7 +169,7 @@ public sealed class BinlogArchiver(AgentConfig config, IEtcdClient etcd, Cluster
         var timeline = await Task.Run(() => Archive.Timeline(), ct);
         var (file, reason) = ArchiveStart.Choose(files, timeline);
         _segment = Archive.NewSegment(time.GetUtcNow(), primary.Name);
-        var replication = config.Users.Replication;
+        var replication = config.CurrentUsers().Replication;
         Directory.CreateDirectory(config.Member.RunDir);
         // The password goes in a file only root can read, never on the command line (ps shows that to everyone).
         Keel.Os.AtomicFile.WriteSecret(ClientFile, $"[client]\nuser={replication.User}\npassword={replication.Password}\n"
@@ -198,13 +198,15 @@ public sealed class BinlogArchiver(AgentConfig config, IEtcdClient etcd, Cluster
         log.ArchiveDecision(Self, $"streaming {primary.Name}'s binlogs from {file} into segment {_segment} because {reason}");
     }
 
-    private Task<MySqlConnection> OpenPrimaryAsync(MemberState primary, CancellationToken ct) =>
+    private Task<MySqlConnection> OpenPrimaryAsync(MemberState primary, CancellationToken ct) => OpenPrimaryAsync(primary, config.CurrentUsers().Admin, ct);
+
+    private Task<MySqlConnection> OpenPrimaryAsync(MemberState primary, Credentials admin, CancellationToken ct) =>
         MySqlConnection.OpenAsync(new MySqlConnectOptions
         {
             Host = primary.Host,
             Port = primary.Port,
-            User = config.Users.Admin.User,
-            Password = config.Users.Admin.Password,
+            User = admin.User,
+            Password = admin.Password,
             TlsCa = config.Tls?.Ca,
             ConnectTimeout = config.Timing.RequestTimeout,
             CommandTimeout = config.Timing.RequestTimeout,
