@@ -24,6 +24,9 @@ public sealed class ServerControl
     private readonly Func<UsersConfig> _users;
     private readonly TimeSpan _timeout;
 
+    // Keel's own account names, read once: the demotion path must not wait on a file read (only passwords change).
+    private readonly string[] _keelAccounts;
+
     private readonly TlsConfig? _tls;
 
     public ServerControl(MariaDbServer server, LocalConnection sql, Func<UsersConfig> users, TimeSpan timeout, TlsConfig? tls = null)
@@ -33,6 +36,8 @@ public sealed class ServerControl
         _sql = sql;
         _users = users;
         _timeout = timeout;
+        var atStart = users();
+        _keelAccounts = [atStart.Replication.User, atStart.Admin.User];
     }
 
     public MariaDbServer Server => _server;
@@ -247,8 +252,7 @@ public sealed class ServerControl
 
     private async Task KillApplicationSessionsAsync(CancellationToken ct)
     {
-        var users = _users();
-        var keep = string.Join(", ", new[] { "system user", "event_scheduler", "root", users.Replication.User, users.Admin.User }.Select(MySqlText.Quote));
+        var keep = string.Join(", ", new[] { "system user", "event_scheduler", "root" }.Concat(_keelAccounts).Select(MySqlText.Quote));
         var sessions = await _sql.QueryAsync(
             $"SELECT ID FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND USER NOT IN ({keep}) AND COMMAND NOT IN ('Binlog Dump', 'Daemon')",
             ct, _timeout);
