@@ -22,7 +22,9 @@ public static class AgentHost
         var m = config.Member;
         var server = ServerFor(config);
         await using var sql = new LocalConnection(server.RootOptions(config.Timing.RequestTimeout) with { ConnectTimeout = config.Timing.RequestTimeout });
-        using var rawEtcd = new EtcdClient(new EtcdClientOptions { Endpoints = config.Etcd.Endpoints, RequestTimeout = config.Timing.RequestTimeout });
+        // Peers' APIs and etcd are verified with the cluster's CA when the tls section is there (Keel.Os.Tls.ClientTls).
+        var peers = config.Tls?.Client();
+        using var rawEtcd = new EtcdClient(new EtcdClientOptions { Endpoints = config.Etcd.Endpoints, RequestTimeout = config.Timing.RequestTimeout, Tls = peers });
         var metrics = new Metrics.AgentMetrics(config.Cluster, m.Name);
         using var etcd = new Metrics.MeasuredEtcdClient(rawEtcd, metrics, time);
         var store = new ClusterStore(etcd, new KeyLayout(config.Cluster));
@@ -30,7 +32,7 @@ public static class AgentHost
         var control = new ServerControl(server, sql, config.CurrentUsers, config.Timing.RequestTimeout, config.Tls);
         var proxy = config.Haproxy is { } h ? new HaproxyRuntime(h.AdminSocket, config.Timing.RequestTimeout) : null;
         // The clone stream has its own stall timeout (CloneJoiner.StallTimeout); the client's is off so a long copy can finish.
-        using var cloneHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var cloneHttp = Keel.Os.Tls.ClientTls.For(peers, Timeout.InfiniteTimeSpan);
         var status = new AgentStatus { Metrics = metrics };
         HaLoop? running = null;
         var joiner = new Clone.CloneJoiner(cloneHttp, config.Api.Token, time, text =>
@@ -43,7 +45,7 @@ public static class AgentHost
         var executor = new HaExecutor(config, store, control, proxy, time, log, joiner);
         if (config.Galera is { } galera)
         {
-            await RunGaleraAsync(config, galera, server, sql, etcd, store, status, time, log, ct);
+            await RunGaleraAsync(config, galera, server, sql, etcd, store, status, time, log, peers, ct);
             return;
         }
         var janitor = new Binlogs.BinlogJanitor(config, server, status, time, log);
@@ -54,7 +56,7 @@ public static class AgentHost
         // Checksum runs use sessions of their own with a longer statement timeout than the HA loop's.
         await using var checksums = new Checksum.ChecksumWorker(server.RootOptions(), m.Name,
             () => HealthRules.IsPrimary(status.Latest, time.GetUtcNow()), () => status.Latest?.Snapshot.Cluster?.Leader?.Name, log);
-        using var doctorHttp = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var doctorHttp = Keel.Os.Tls.ClientTls.For(peers, Timeout.InfiniteTimeSpan);
         var doctor = new Doctor.LocalDoctor(config, server, status, () => janitor.Latest, proxy, time);
         await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, new Clone.CloneDonor(server), checksums,
             doctor, new Doctor.LinkProbe(doctorHttp, config.Api.Token), log);
@@ -88,10 +90,10 @@ public static class AgentHost
     /// Backups, the binlog archive and retention stay with replication mode for now.
     /// </summary>
     private static async Task RunGaleraAsync(AgentConfig config, Galera.GaleraConfig galera, MariaDbServer server, LocalConnection sql, IEtcdClient etcd,
-        ClusterStore store, AgentStatus status, TimeProvider time, ILogger log, CancellationToken ct)
+        ClusterStore store, AgentStatus status, TimeProvider time, ILogger log, Keel.Os.Tls.ClientTls? peers, CancellationToken ct)
     {
         var control = new ServerControl(server, sql, config.CurrentUsers, config.Timing.RequestTimeout, config.Tls);
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = Keel.Os.Tls.ClientTls.For(peers, Timeout.InfiniteTimeSpan);
         var executor = new Galera.GaleraExecutor(config, store, server, control, http, time);
         await using var loop = new Galera.GaleraLoop(config, galera, etcd, store, new Galera.GaleraProbe(server, sql, config.Timing.RequestTimeout), executor, status, time, log);
         await CheckEtcdAsync(etcd, config, ct);

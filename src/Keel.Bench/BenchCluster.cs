@@ -32,15 +32,19 @@ public sealed record BenchEndpoint(string Host, int Port)
 /// </summary>
 public abstract class BenchCluster : IDisposable
 {
-    protected BenchCluster(IReadOnlyList<Uri> etcd, string cluster, BenchAccount app)
+    protected BenchCluster(IReadOnlyList<Uri> etcd, string cluster, BenchAccount app, Keel.Os.Tls.ClientTls? controlPlaneTls)
     {
-        Etcd = new EtcdClient(new EtcdClientOptions { Endpoints = etcd });
+        ControlPlaneTls = controlPlaneTls;
+        Etcd = new EtcdClient(new EtcdClientOptions { Endpoints = etcd, Tls = controlPlaneTls });
         Store = new ClusterStore(Etcd, new KeyLayout(cluster));
         ClusterName = cluster;
         App = app;
     }
 
     public EtcdClient Etcd { get; }
+
+    /// <summary>How etcd and the agents' APIs are verified when they use TLS; null: plain.</summary>
+    public Keel.Os.Tls.ClientTls? ControlPlaneTls { get; }
     public ClusterStore Store { get; }
     public string ClusterName { get; }
     public BenchAccount App { get; }

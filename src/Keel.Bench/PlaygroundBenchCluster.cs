@@ -12,7 +12,7 @@ namespace Keel.Bench;
 public sealed class PlaygroundBenchCluster : BenchCluster
 {
     public PlaygroundBenchCluster(PlaygroundRunner runner, PlaygroundSpec spec)
-        : base(spec.EtcdUrls, spec.Cluster, new BenchAccount(spec.AppUser, spec.AppPassword, spec.AppDatabase))
+        : base(spec.EtcdUrls, spec.Cluster, new BenchAccount(spec.AppUser, spec.AppPassword, spec.AppDatabase), spec.ClientTls)
     {
         Runner = runner;
         Spec = spec;

@@ -19,12 +19,13 @@ public sealed class RemoteBenchCluster : BenchCluster
     private static readonly TimeSpan ApiTimeout = TimeSpan.FromSeconds(3);
     private readonly IReadOnlyDictionary<string, MemberState> _members;
     private readonly AdminAccount _admin;
-    private readonly HttpClient _http = new() { Timeout = ApiTimeout };
+    private readonly HttpClient _http;
 
     private RemoteBenchCluster(IReadOnlyList<Uri> etcd, string cluster, BenchAccount app, AdminAccount admin, BenchEndpoint readWrite,
-        IFaultInjector faults, IReadOnlyDictionary<string, MemberState> members)
-        : base(etcd, cluster, app)
+        IFaultInjector faults, IReadOnlyDictionary<string, MemberState> members, Keel.Os.Tls.ClientTls? tls)
+        : base(etcd, cluster, app, tls)
     {
+        _http = Keel.Os.Tls.ClientTls.For(tls, ApiTimeout);
         _admin = admin;
         _members = members;
         ReadWriteEndpoint = readWrite;
@@ -35,7 +36,9 @@ public sealed class RemoteBenchCluster : BenchCluster
     public static async Task<RemoteBenchCluster> ConnectAsync(IReadOnlyList<Uri> etcd, string cluster, BenchAccount app, AdminAccount admin,
         BenchEndpoint readWrite, IFaultInjector faults, CancellationToken ct, string? tlsCa = null, string? sysbenchTlsDirectory = null)
     {
-        var probe = new RemoteBenchCluster(etcd, cluster, app, admin, readWrite, faults, new Dictionary<string, MemberState>());
+        // etcd and the agents' APIs: KEEL_TLS_CA (with KEEL_TLS_CERT/KEY for etcd's client certificates), else --tls-ca.
+        var tls = Keel.Os.Tls.ClientTls.FromEnvironment() ?? (tlsCa is not null ? new Keel.Os.Tls.ClientTls(tlsCa) : null);
+        var probe = new RemoteBenchCluster(etcd, cluster, app, admin, readWrite, faults, new Dictionary<string, MemberState>(), tls);
         try
         {
             var view = await probe.Store.ReadAsync(ct);
@@ -43,7 +46,7 @@ public sealed class RemoteBenchCluster : BenchCluster
             {
                 throw new InvalidOperationException($"etcd at {string.Join(", ", etcd)} has no members for cluster '{cluster}' (is --cluster right?)");
             }
-            return new RemoteBenchCluster(etcd, cluster, app, admin, readWrite, faults, view.Members) { TlsCa = tlsCa, SysbenchTlsDirectory = sysbenchTlsDirectory };
+            return new RemoteBenchCluster(etcd, cluster, app, admin, readWrite, faults, view.Members, tls) { TlsCa = tlsCa, SysbenchTlsDirectory = sysbenchTlsDirectory };
         }
         finally
         {

@@ -11,9 +11,9 @@ internal static class AgentFollower
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(3);
 
-    public static async Task<int> UntilStreamingAfterCloneAsync(ClusterStore store, string name, TimeSpan wait, string command, CancellationToken ct)
+    public static async Task<int> UntilStreamingAfterCloneAsync(ClusterStore store, Keel.Os.Tls.ClientTls? tls, string name, TimeSpan wait, string command, CancellationToken ct)
     {
-        using var http = new HttpClient { Timeout = AgentTimeout };
+        using var http = Keel.Os.Tls.ClientTls.For(tls, AgentTimeout);
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         var clock = Stopwatch.StartNew();
         var cloned = false;

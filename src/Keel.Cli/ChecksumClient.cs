@@ -11,13 +11,13 @@ namespace Keel.Cli;
 /// The checksum endpoints of the agents, with the API token. Every call has its own timeout: a short one to start
 /// and follow a run, and for a member's results the wait it was asked for plus a margin.
 /// </summary>
-internal sealed class ChecksumClient(string token) : IDisposable
+internal sealed class ChecksumClient(string token, Keel.Os.Tls.ClientTls? tls) : IDisposable
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WaitMargin = TimeSpan.FromSeconds(10);
 
     // The client's own timeout is off: each call sets its own through its cancellation.
-    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = Keel.Os.Tls.ClientTls.For(tls, Timeout.InfiniteTimeSpan);
 
     public Task<(ChecksumRun? Run, string? Error)> StartAsync(string apiUrl, string run, IReadOnlyList<string>? tables, int chunkRows, CancellationToken ct) =>
         CallAsync(HttpMethod.Post, Url(apiUrl, "/checksum", ("run", run), ("tables", tables is null ? null : string.Join(',', tables)), ("chunk_rows", chunkRows.ToString(System.Globalization.CultureInfo.InvariantCulture))),

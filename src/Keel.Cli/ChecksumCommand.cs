@@ -51,7 +51,7 @@ internal static class ChecksumCommand
             var json = parse.GetValue(format) == "json";
             try
             {
-                using var client = new ChecksumClient(key);
+                using var client = new ChecksumClient(key, target.Tls);
                 var report = await RunAsync(target, client, only, parse.GetValue(chunkRows), TimeSpan.FromSeconds(parse.GetValue(timeout)), json ? Console.Error : Console.Out, ct);
                 if (report is null)
                 {

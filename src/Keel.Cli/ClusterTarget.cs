@@ -8,8 +8,9 @@ namespace Keel.Cli;
 /// <summary>Which cluster a command talks to: the playground in --home, or --etcd URL with --cluster NAME.</summary>
 internal sealed class ClusterTarget : IDisposable
 {
-    private ClusterTarget(EtcdClient etcd, IReadOnlyList<Uri> endpoints, string cluster, PlaygroundSpec? playground = null)
+    private ClusterTarget(EtcdClient etcd, IReadOnlyList<Uri> endpoints, string cluster, Keel.Os.Tls.ClientTls? tls, PlaygroundSpec? playground = null)
     {
+        Tls = tls;
         Etcd = etcd;
         Endpoints = endpoints;
         Store = new ClusterStore(etcd, new KeyLayout(cluster));
@@ -17,6 +18,12 @@ internal sealed class ClusterTarget : IDisposable
     }
 
     public EtcdClient Etcd { get; }
+
+    /// <summary>How the agents' APIs and etcd are verified (the playground's CA, or KEEL_TLS_CA for --etcd); null: plain HTTP.</summary>
+    public Keel.Os.Tls.ClientTls? Tls { get; }
+
+    /// <summary>An HttpClient for the agents' APIs.</summary>
+    public HttpClient ApiClient(TimeSpan timeout) => Keel.Os.Tls.ClientTls.For(Tls, timeout);
 
     /// <summary>The etcd endpoints the client uses (the doctor asks each one on its own).</summary>
     public IReadOnlyList<Uri> Endpoints { get; }
@@ -40,7 +47,8 @@ internal sealed class ClusterTarget : IDisposable
                 Console.Error.WriteLine($"keel {command}: --etcd '{url}' is not a URL such as http://127.0.0.1:2379");
                 return null;
             }
-            return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = [uri] }), [uri], parse.GetValue(o.Cluster) ?? "playground");
+            var tls = Keel.Os.Tls.ClientTls.FromEnvironment();
+            return new ClusterTarget(new EtcdClient(new EtcdClientOptions { Endpoints = [uri], Tls = tls }), [uri], parse.GetValue(o.Cluster) ?? "playground", tls);
         }
         var layout = PlaygroundLayout.Resolve(parse.GetValue(o.Home));
         var spec = new PlaygroundRunner(layout, TextWriter.Null).LoadSpec();
@@ -54,7 +62,7 @@ internal sealed class ClusterTarget : IDisposable
 
     /// <summary>The playground's cluster, reached through all of its etcd members.</summary>
     public static ClusterTarget ForPlayground(PlaygroundSpec spec) =>
-        new(new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls }), spec.EtcdUrls, spec.Cluster, spec);
+        new(new EtcdClient(spec.EtcdOptions()), spec.EtcdUrls, spec.Cluster, spec.ClientTls, spec);
 
     /// <summary>--token-file: a file (0600) holding the agents' api.token, for the endpoints that act or measure.</summary>
     public static Option<string?> TokenOption() =>

@@ -56,8 +56,8 @@ internal static class DoctorCommand
                 return 2;
             }
             var checks = new List<DoctorCheck>();
-            checks.AddRange(await EtcdChecksAsync(target.Endpoints, target.Store.Keys.Initialize, ct));
-            checks.AddRange(await MemberChecksAsync(view, apiToken, parse.GetValue(noNetwork), parse.GetValue(minMbit), parse.GetValue(maxRtt), ct));
+            checks.AddRange(await EtcdChecksAsync(target.Endpoints, target.Tls, target.Store.Keys.Initialize, ct));
+            checks.AddRange(await MemberChecksAsync(view, target.Tls, apiToken, parse.GetValue(noNetwork), parse.GetValue(minMbit), parse.GetValue(maxRtt), ct));
             if (parse.GetValue(format) == "json")
             {
                 Console.WriteLine(JsonSerializer.Serialize(checks.Select(c => new { member = c.Member, check = c.Check, verdict = c.Verdict.ToString().ToUpperInvariant(), detail = c.Detail }),
@@ -74,9 +74,9 @@ internal static class DoctorCommand
 
     private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(15);
 
-    private static async Task<IReadOnlyList<DoctorCheck>> MemberChecksAsync(ClusterView view, string? token, bool skipNetwork, double minMbit, double maxRtt, CancellationToken ct)
+    private static async Task<IReadOnlyList<DoctorCheck>> MemberChecksAsync(ClusterView view, Keel.Os.Tls.ClientTls? tls, string? token, bool skipNetwork, double minMbit, double maxRtt, CancellationToken ct)
     {
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = Keel.Os.Tls.ClientTls.For(tls, Timeout.InfiniteTimeSpan);
         var checks = new List<DoctorCheck>();
         var clocks = new List<ClusterDoctorRules.ClockReading>();
         var serverIds = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -143,14 +143,14 @@ internal static class DoctorCommand
     }
 
     /// <summary>Each etcd endpoint on its own: its status (leader, DB size) and how long a read takes.</summary>
-    private static async Task<IReadOnlyList<DoctorCheck>> EtcdChecksAsync(IReadOnlyList<Uri> endpoints, string key, CancellationToken ct)
+    private static async Task<IReadOnlyList<DoctorCheck>> EtcdChecksAsync(IReadOnlyList<Uri> endpoints, Keel.Os.Tls.ClientTls? tls, string key, CancellationToken ct)
     {
         // etcd's default --quota-backend-bytes; the status call does not report the configured one.
         const long DefaultQuota = 2L << 30;
         var readings = new List<ClusterDoctorRules.EtcdReading>();
         foreach (var url in endpoints)
         {
-            using var one = new EtcdClient(new EtcdClientOptions { Endpoints = [url], RequestTimeout = TimeSpan.FromSeconds(3) });
+            using var one = new EtcdClient(new EtcdClientOptions { Endpoints = [url], RequestTimeout = TimeSpan.FromSeconds(3), Tls = tls });
             try
             {
                 var status = await one.MemberStatusAsync(ct);

@@ -23,7 +23,7 @@ internal static class HistoryCommand
                 await Console.Error.WriteLineAsync($"keel history: no playground in {layout.Home}");
                 return 2;
             }
-            using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
+            using var etcd = new EtcdClient(spec.EtcdOptions());
             var entries = await new ClusterStore(etcd, new KeyLayout(spec.Cluster)).ReadHistoryAsync(ct);
             if (parse.GetValue(format) == "json")
             {

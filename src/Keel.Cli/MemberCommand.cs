@@ -29,7 +29,7 @@ internal static class MemberCommand
             if (parse.GetValue(etcd) is not null)
             {
                 return await OnClusterAsync(parse, (home, etcd, cluster), "member add", parse.GetValue(name)!, RequestPlanner.PlanMemberAdd, async (target, member) =>
-                    parse.GetValue(wait) <= 0 ? 0 : await AgentFollower.UntilStreamingAfterCloneAsync(target.Store, member, TimeSpan.FromSeconds(parse.GetValue(wait)), "member add", ct), ct);
+                    parse.GetValue(wait) <= 0 ? 0 : await AgentFollower.UntilStreamingAfterCloneAsync(target.Store, target.Tls, member, TimeSpan.FromSeconds(parse.GetValue(wait)), "member add", ct), ct);
             }
             var runner = new PlaygroundRunner(PlaygroundLayout.Resolve(parse.GetValue(home)), Console.Out);
             var member = parse.GetValue(name)!;
@@ -41,7 +41,7 @@ internal static class MemberCommand
                     return 0;
                 }
                 using var target = ClusterTarget.ForPlayground(runner.LoadSpec()!);
-                return await AgentFollower.UntilStreamingAfterCloneAsync(target.Store, member, TimeSpan.FromSeconds(parse.GetValue(wait)), "member add", ct);
+                return await AgentFollower.UntilStreamingAfterCloneAsync(target.Store, target.Tls, member, TimeSpan.FromSeconds(parse.GetValue(wait)), "member add", ct);
             }
             catch (PlaygroundException ex)
             {

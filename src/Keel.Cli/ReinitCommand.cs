@@ -34,7 +34,7 @@ internal static class ReinitCommand
                     return 1;
                 }
                 Console.WriteLine(plan.Message);
-                return parse.GetValue(wait) <= 0 ? 0 : await AgentFollower.UntilStreamingAfterCloneAsync(target.Store, name, TimeSpan.FromSeconds(parse.GetValue(wait)), "reinit", ct);
+                return parse.GetValue(wait) <= 0 ? 0 : await AgentFollower.UntilStreamingAfterCloneAsync(target.Store, target.Tls, name, TimeSpan.FromSeconds(parse.GetValue(wait)), "reinit", ct);
             }
             catch (EtcdException ex)
             {

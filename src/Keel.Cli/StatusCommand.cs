@@ -24,7 +24,7 @@ internal static class StatusCommand
                     await Console.Error.WriteLineAsync($"keel status: --etcd '{url}' is not a URL such as http://127.0.0.1:2379");
                     return 2;
                 }
-                report = await StatusReader.ReadAsync(parse.GetValue(cluster) ?? "playground", [uri], [], null, null, ct);
+                report = await StatusReader.ReadAsync(parse.GetValue(cluster) ?? "playground", [uri], Keel.Os.Tls.ClientTls.FromEnvironment(), [], null, null, ct);
             }
             else
             {

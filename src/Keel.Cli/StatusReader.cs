@@ -11,14 +11,14 @@ internal sealed record StatusReport(ClusterStatus Status, string? ReadWrite, str
 internal static class StatusReader
 {
     public static Task<StatusReport> ReadPlaygroundAsync(PlaygroundLayout layout, PlaygroundSpec spec, CancellationToken ct) =>
-        ReadAsync(spec.Cluster, spec.EtcdUrls,
+        ReadAsync(spec.Cluster, spec.EtcdUrls, spec.ClientTls,
             spec.Members.Select(m => (m.Name, $"{m.Address}:{m.MySqlPort}")),
             $"{PlaygroundSpec.Host}:{spec.ReadWritePort}", $"{PlaygroundSpec.Host}:{spec.ReadOnlyPort}", ct);
 
-    public static async Task<StatusReport> ReadAsync(string cluster, IReadOnlyList<Uri> etcdEndpoints,
+    public static async Task<StatusReport> ReadAsync(string cluster, IReadOnlyList<Uri> etcdEndpoints, Keel.Os.Tls.ClientTls? tls,
         IEnumerable<(string, string)> expected, string? rw, string? ro, CancellationToken ct)
     {
-        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = etcdEndpoints });
+        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = etcdEndpoints, Tls = tls });
         var store = new ClusterStore(etcd, new KeyLayout(cluster));
         try
         {

@@ -8,4 +8,7 @@ public sealed record EtcdClientOptions
 
     /// <summary>Budget for one request against one endpoint; a call that fails over may take this once per endpoint.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>For https:// endpoints: the CA that signed etcd's certificate, and the client certificate etcd asks for.</summary>
+    public Keel.Os.Tls.ClientTls? Tls { get; init; }
 }

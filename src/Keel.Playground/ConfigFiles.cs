@@ -107,7 +107,7 @@ public static class ConfigFiles
             """);
         foreach (var m in spec.Members)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort}{CheckTls(spec, layout, m)}");
         }
         sb.AppendLine(CultureInfo.InvariantCulture, $"""
 
@@ -119,19 +119,27 @@ public static class ConfigFiles
             """);
         foreach (var m in spec.Members)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    server {m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort}{CheckTls(spec, layout, m)}");
         }
         return sb.ToString();
     }
 
     /// <summary>
+    /// With HTTPS agents, HAProxy's health checks speak TLS to them and verify the agent's certificate with the
+    /// playground's CA and the member's name (a check answered by anything else must not route writes there).
+    /// </summary>
+    private static string CheckTls(PlaygroundSpec spec, PlaygroundLayout layout, PlaygroundMember m) => spec.TlsControlPlane
+        ? $" check-ssl verify required ca-file {PlaygroundTls.CaFile(layout)} verifyhost {m.Name}"
+        : "";
+
+    /// <summary>
     /// HAProxy runtime commands that add a member to both backends without a reload (dynamic servers take no
     /// default-server line, so the check settings are spelled out), and bring it into service.
     /// </summary>
-    public static IReadOnlyList<string> HaproxyAddServer(PlaygroundMember m) =>
+    public static IReadOnlyList<string> HaproxyAddServer(PlaygroundSpec spec, PlaygroundLayout layout, PlaygroundMember m) =>
         [.. new[] { ReadWriteBackend, ReadOnlyBackend }.SelectMany(b => new[]
         {
-            $"add server {b}/{m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort} inter 1s fastinter 250ms downinter 250ms fall 2 rise 1 on-marked-down shutdown-sessions",
+            $"add server {b}/{m.Name} {m.Address}:{m.MySqlPort} check port {m.ApiPort}{CheckTls(spec, layout, m)} inter 1s fastinter 250ms downinter 250ms fall 2 rise 1 on-marked-down shutdown-sessions",
             $"enable health {b}/{m.Name}",
             $"enable server {b}/{m.Name}",
         })];
@@ -147,7 +155,8 @@ public static class ConfigFiles
 
     /// <summary>The member's certificate from the playground's CA; plain text when the playground has no TLS.</summary>
     private static string TlsYaml(PlaygroundSpec spec, PlaygroundLayout layout, PlaygroundMember m) => !spec.TlsEnabled ? "" :
-        $"tls:\n  ca: {PlaygroundTls.CaFile(layout)}\n  cert: {PlaygroundTls.CertFile(layout, m.Name)}\n  key: {PlaygroundTls.KeyFile(layout, m.Name)}\n";
+        $"tls:\n  ca: {PlaygroundTls.CaFile(layout)}\n  cert: {PlaygroundTls.CertFile(layout, m.Name)}\n  key: {PlaygroundTls.KeyFile(layout, m.Name)}\n"
+        + (spec.TlsControlPlane ? "" : "  api: false\n");
 
     public static string ClientCnf(PlaygroundSpec spec, PlaygroundLayout layout) => $"""
         # Client settings for the Keel playground's application user; written by `keel up`.

@@ -34,6 +34,9 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
             LogFile = Path.Combine(dir, "etcd.log"),
             InitialCluster = spec.EtcdSize == 1 ? [] : [.. Members.Select(m => new EtcdPeer(m.Name, m.PeerPort))],
             Cgroup = Cgroup(name),
+            Tls = spec.TlsControlPlane
+                ? new EtcdServerTls(PlaygroundTls.CertFile(layout, PlaygroundTls.EtcdName), PlaygroundTls.KeyFile(layout, PlaygroundTls.EtcdName), PlaygroundTls.CaFile(layout), spec.ClientTls!)
+                : null,
         };
     }
 
@@ -145,9 +148,13 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
     public async Task SaveSnapshotAsync(string file, CancellationToken ct)
     {
         var leader = await LeaderAsync(SnapshotTimeout, ct) ?? throw new InvalidOperationException("no etcd member leads; cannot take a snapshot");
-        var url = $"http://{PlaygroundSpec.Host}:{Members.Single(m => m.Name == leader).ClientPort}";
-        await ExternalCommand.RunCheckedAsync(["etcdctl", "--endpoints", url, "snapshot", "save", file], SnapshotTimeout, ct);
+        var url = $"{spec.EtcdScheme}://{PlaygroundSpec.Host}:{Members.Single(m => m.Name == leader).ClientPort}";
+        await ExternalCommand.RunCheckedAsync(["etcdctl", "--endpoints", url, .. EtcdctlTls(), "snapshot", "save", file], SnapshotTimeout, ct);
     }
+
+    /// <summary>etcdctl's flags for the playground's CA and client certificate (none without TLS); files, no secret in the arguments.</summary>
+    private IEnumerable<string> EtcdctlTls() => spec.ClientTls is not { } tls ? [] :
+        ["--cacert", tls.CaFile, "--cert", tls.CertFile!, "--key", tls.KeyFile!];
 
     /// <summary>
     /// Restores every member from a snapshot, as an operator recovering etcd would: stops them, moves each data
@@ -187,7 +194,7 @@ public sealed class PlaygroundEtcd(PlaygroundSpec spec, PlaygroundLayout layout)
         var statuses = new List<(string, EtcdMemberStatus?)>();
         foreach (var m in Members)
         {
-            using var client = new EtcdClient(new EtcdClientOptions { Endpoints = [new Uri($"http://{PlaygroundSpec.Host}:{m.ClientPort}")], RequestTimeout = StatusTimeout });
+            using var client = new EtcdClient(spec.EtcdOptions(StatusTimeout) with { Endpoints = [new Uri($"{spec.EtcdScheme}://{PlaygroundSpec.Host}:{m.ClientPort}")] });
             try
             {
                 statuses.Add((m.Name, await client.MemberStatusAsync(ct)));

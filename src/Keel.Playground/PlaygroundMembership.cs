@@ -28,13 +28,13 @@ public sealed class PlaygroundMembership(PlaygroundRunner runner, TextWriter out
         var member = next.Members[^1];
         if (next.TlsEnabled)
         {
-            PlaygroundTls.Ensure(Layout, [member]);
+            PlaygroundTls.Ensure(Layout, next);
         }
         PrivateDirectory.Create(Layout.MemberDir(name));
         Directory.CreateDirectory(Layout.MemberRun(name));
         AtomicFile.WriteSecret(Layout.MemberConfig(name), ConfigFiles.AgentYaml(next, Layout, member));
         await File.WriteAllTextAsync(Layout.HaproxyConfig, ConfigFiles.HaproxyCfg(next, Layout), ct);
-        var answer = await new HaproxyRuntime(Layout.HaproxySocket, HaproxyTimeout).SendAsync(ConfigFiles.HaproxyAddServer(member), ct);
+        var answer = await new HaproxyRuntime(Layout.HaproxySocket, HaproxyTimeout).SendAsync(ConfigFiles.HaproxyAddServer(next, Layout, member), ct);
         if (ProblemIn(answer) is { } problem)
         {
             throw new PlaygroundException($"HAProxy did not take {name}: {problem}");
@@ -54,7 +54,7 @@ public sealed class PlaygroundMembership(PlaygroundRunner runner, TextWriter out
         {
             throw new PlaygroundException($"removing {name} would leave one member, and a primary needs a replica to acknowledge its commits");
         }
-        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
+        using var etcd = new EtcdClient(spec.EtcdOptions());
         var store = new ClusterStore(etcd, new KeyLayout(spec.Cluster));
         var view = await store.ReadAsync(ct);
         if (view.Leader?.Name == name)

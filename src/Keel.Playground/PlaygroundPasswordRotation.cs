@@ -37,7 +37,7 @@ public sealed class PlaygroundPasswordRotation(PlaygroundRunner runner, TextWrit
             throw new PlaygroundException("rotate-password does not run in Galera mode yet (wsrep_sst_auth holds the admin password); nothing changed");
         }
         var (old, next) = PendingPasswords(account, current);
-        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
+        using var etcd = new EtcdClient(spec.EtcdOptions());
         var store = new ClusterStore(etcd, new KeyLayout(spec.Cluster));
         var view = await store.ReadAsync(ct);
         if (view.PasswordRotation is { } other && other.Account != account)

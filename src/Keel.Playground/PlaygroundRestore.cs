@@ -53,7 +53,7 @@ public sealed class PlaygroundRestore(PlaygroundRunner runner, TextWriter output
 
     private async Task WaitLeaderAsync(PlaygroundSpec spec, string what, TimeSpan timeout, CancellationToken ct)
     {
-        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
+        using var etcd = new EtcdClient(spec.EtcdOptions());
         var store = new ClusterStore(etcd, new KeyLayout(spec.Cluster));
         await store.InitializeFromRestoreAsync(FirstMember, what, DateTimeOffset.UtcNow, ct);
         var deadline = DateTime.UtcNow + timeout;

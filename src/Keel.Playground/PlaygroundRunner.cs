@@ -47,6 +47,10 @@ public sealed class PlaygroundRunner
         }
         PrivateDirectory.Create(_layout.Home);
         var spec = create();
+        if (spec.Tls)
+        {
+            spec = spec with { TlsDir = PlaygroundTls.Dir(_layout) };
+        }
         AtomicFile.WriteSecret(_layout.SpecFile, spec.ToJson());
         return spec;
     }
@@ -77,6 +81,11 @@ public sealed class PlaygroundRunner
             (spec, lab) = await EnsureLabAsync(spec, ct);
         }
 
+        // Before etcd: with TLS it serves with a certificate from the playground's CA.
+        if (spec.TlsEnabled)
+        {
+            PlaygroundTls.Ensure(_layout, spec);
+        }
         try
         {
             foreach (var (name, pid) in await Etcd(spec).StartAsync(TimeSpan.FromSeconds(30), ct))
@@ -90,10 +99,6 @@ public sealed class PlaygroundRunner
             throw new PlaygroundException($"etcd did not start: {ex.Message}");
         }
 
-        if (spec.TlsEnabled)
-        {
-            PlaygroundTls.Ensure(_layout, spec.Members);
-        }
         foreach (var m in spec.Members)
         {
             PrivateDirectory.Create(_layout.MemberDir(m.Name));
@@ -242,7 +247,7 @@ public sealed class PlaygroundRunner
     public async Task WaitHealthyAsync(PlaygroundSpec spec, TimeSpan timeout, CancellationToken ct, DateTimeOffset? since = null)
     {
         var freshSince = since ?? DateTimeOffset.MinValue;
-        using var etcd = new EtcdClient(new EtcdClientOptions { Endpoints = spec.EtcdUrls });
+        using var etcd = new EtcdClient(spec.EtcdOptions());
         var store = new ClusterStore(etcd, new KeyLayout(spec.Cluster));
         var deadline = DateTime.UtcNow + timeout;
         string last = "";

@@ -66,6 +66,41 @@ public sealed record PlaygroundSpec(
     /// <summary>Whether the members run with TLS (<see cref="Tls"/>, not in Galera mode).</summary>
     public bool TlsEnabled => Tls && !Galera;
 
+    /// <summary>
+    /// The directory of the playground's CA and certificates (HOME/tls), set when the playground is made. With it the
+    /// agents' APIs serve HTTPS and etcd takes only clients with a certificate from the CA; playgrounds saved before
+    /// that keep plain HTTP for both.
+    /// </summary>
+    public string? TlsDir { get; init; }
+
+    /// <summary>Whether the agents' APIs and etcd use TLS too (not only MariaDB and replication).</summary>
+    public bool TlsControlPlane => TlsEnabled && TlsDir is not null;
+
+    /// <summary>http or https: how the agents' APIs are reached.</summary>
+    public string ApiScheme => TlsControlPlane ? "https" : "http";
+
+    /// <summary>A member's API, as its agent publishes it.</summary>
+    public string ApiUrl(PlaygroundMember m) => $"{ApiScheme}://{m.Address}:{m.ApiPort}";
+
+    /// <summary>
+    /// How the CLI and the tests reach the agents' APIs and etcd: the playground's CA verifies them, the "client"
+    /// certificate is shown to etcd. Null without <see cref="TlsControlPlane"/>.
+    /// </summary>
+    public Keel.Os.Tls.ClientTls? ClientTls => TlsControlPlane
+        ? new(Path.Combine(TlsDir!, "ca.pem"), Path.Combine(TlsDir!, "client.pem"), Path.Combine(TlsDir!, "client.key"))
+        : null;
+
+    /// <summary>An etcd client's options for this playground's etcd (URLs and, with TLS, the client certificate).</summary>
+    public Keel.Etcd.EtcdClientOptions EtcdOptions(TimeSpan? requestTimeout = null) => new()
+    {
+        Endpoints = EtcdUrls,
+        Tls = ClientTls,
+        RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(2),
+    };
+
+    /// <summary>An HttpClient for the agents' APIs (trusting the playground's CA when they serve HTTPS).</summary>
+    public HttpClient ApiClient(TimeSpan timeout) => Keel.Os.Tls.ClientTls.For(ClientTls, timeout);
+
     /// <summary>Every password and token of this playground, for the checks that none leaks.</summary>
     public IReadOnlyList<string> Secrets => [ApiToken, ReplicationPasswordInUse, AdminPasswordInUse, AppPassword];
 
@@ -116,10 +151,13 @@ public sealed record PlaygroundSpec(
         [.. Enumerable.Range(0, EtcdSize).Select(i => new PlaygroundEtcdMember(EtcdSize == 1 ? "keel-playground" : $"e{i + 1}", EtcdClientPort + (2 * i), EtcdPeerPort + (2 * i)))];
 
     /// <summary>Every etcd client URL on loopback (for the CLI and the tests).</summary>
-    public IReadOnlyList<Uri> EtcdUrls => [.. EtcdMembers.Select(m => new Uri($"http://{Host}:{m.ClientPort}"))];
+    public IReadOnlyList<Uri> EtcdUrls => [.. EtcdMembers.Select(m => new Uri($"{EtcdScheme}://{Host}:{m.ClientPort}"))];
+
+    /// <summary>http or https: how etcd's clients reach it.</summary>
+    public string EtcdScheme => TlsControlPlane ? "https" : "http";
 
     /// <summary>The etcd URLs the agents use: on the bridge address when members are isolated.</summary>
-    public IReadOnlyList<string> AgentEtcdUrls => [.. EtcdMembers.Select(m => $"http://{SwitchAddress ?? Host}:{m.ClientPort}")];
+    public IReadOnlyList<string> AgentEtcdUrls => [.. EtcdMembers.Select(m => $"{EtcdScheme}://{SwitchAddress ?? Host}:{m.ClientPort}")];
 
     /// <summary>The embedded default: three members on loopback, ports from <paramref name="basePort"/> up.</summary>
     public static PlaygroundSpec Default(int basePort = 3400) => new(

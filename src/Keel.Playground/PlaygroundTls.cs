@@ -25,6 +25,9 @@ public static class PlaygroundTls
 
     public static string KeyFile(PlaygroundLayout layout, string member) => Path.Combine(Dir(layout), member + ".key");
 
+    /// <summary>The certificate name of the playground's etcd members (one certificate serves all three on loopback).</summary>
+    public const string EtcdName = "etcd";
+
     /// <summary>
     /// sysbench 1.0's --mysql-ssl=on reads cacert.pem, client-cert.pem and client-key.pem from its working directory (it
     /// has no options for them): this directory holds those names, with a client certificate from the playground's CA.
@@ -32,9 +35,11 @@ public static class PlaygroundTls
     public static string SysbenchDirectory(PlaygroundLayout layout) => Path.Combine(Dir(layout), "sysbench");
 
     /// <summary>Creates the CA if there is none and a certificate for each member that has none; existing files are kept.</summary>
-    public static void Ensure(PlaygroundLayout layout, IEnumerable<PlaygroundMember> members)
+    public static void Ensure(PlaygroundLayout layout, PlaygroundSpec spec)
     {
-        EnsureCertificates(layout, members.Select(m => (m.Name, m.Address)).Append(("client", PlaygroundSpec.Host)));
+        EnsureCertificates(layout, spec.Members.Select(m => (m.Name, m.Address))
+            .Append(("client", PlaygroundSpec.Host))
+            .Append((EtcdName, spec.SwitchAddress ?? PlaygroundSpec.Host)));
         var sysbench = SysbenchDirectory(layout);
         if (!File.Exists(Path.Combine(sysbench, "client-key.pem")))
         {

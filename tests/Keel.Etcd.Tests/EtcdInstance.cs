@@ -24,7 +24,7 @@ public sealed class EtcdInstance : IAsyncDisposable
 
     public Uri Url => Server.ClientUrl;
 
-    public static async Task<EtcdInstance> StartAsync(string prefix = "etcd")
+    public static async Task<EtcdInstance> StartAsync(string prefix = "etcd", Func<string, EtcdServerTls>? tls = null)
     {
         // A free port can be taken by a parallel test between FreePort() and etcd's bind: try fresh ports again.
         for (var attempt = 1; ; attempt++)
@@ -37,7 +37,7 @@ public sealed class EtcdInstance : IAsyncDisposable
                 peerPort = TestPaths.FreePort();
             }
 
-            var options = new EtcdServerOptions { DataDir = Path.Combine(dir, "data"), ClientPort = clientPort, PeerPort = peerPort };
+            var options = new EtcdServerOptions { DataDir = Path.Combine(dir, "data"), ClientPort = clientPort, PeerPort = peerPort, Tls = tls?.Invoke(dir) };
             var server = new EtcdServer(options);
             try
             {

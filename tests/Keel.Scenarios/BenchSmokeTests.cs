@@ -38,11 +38,14 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         string[] target = ["--etcd", string.Join(",", spec.EtcdUrls), "--cluster", spec.Cluster, "--rw", $"127.0.0.1:{spec.ReadWritePort}",
             "--user", spec.AppUser, "--password-file", passwordFile, "--database", spec.AppDatabase, "--tls-ca", Keel.Playground.PlaygroundTls.CaFile(cluster.Layout)];
 
-        var (refused, refusal, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(2), ["bench", "ha", .. target, "--cases", "replica agent kill"]);
+        // etcd takes only clients with a certificate from the cluster's CA: an operator gives them as etcdctl's are given.
+        var tls = spec.ClientTls!;
+        var environment = new Dictionary<string, string> { ["KEEL_TLS_CA"] = tls.CaFile, ["KEEL_TLS_CERT"] = tls.CertFile!, ["KEEL_TLS_KEY"] = tls.KeyFile! };
+        var (refused, refusal, _) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(2), environment, ["bench", "ha", .. target, "--cases", "replica agent kill"]);
         Assert.Equal(2, refused);
         Assert.Contains("cannot run replica agent kill: it needs --fault kill-agent=COMMAND", refusal, StringComparison.Ordinal);
 
-        var (code, stderr, stdout) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(8), ["bench", "ha", .. target,
+        var (code, stderr, stdout) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(8), environment, ["bench", "ha", .. target,
             "--fault", "kill-server=kill -9 {server_pid}",
             "--cases", "primary mariadbd kill -9,planned switchover", "-n", "1", "--no-sysbench", "--out", dir]);
         output.WriteLine(stdout);
@@ -112,7 +115,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             var (_, err, text) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(2), [.. command, "--home", cluster.Layout.Home]);
             texts.Add(($"keel {string.Join(' ', command)}", text + err));
         }
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var http = cluster.Spec.ApiClient(TimeSpan.FromSeconds(30));
         foreach (var m in (await cluster.ViewAsync()).Members.Values)
         {
             foreach (var path in new[] { "/cluster", "/decisions", "/health", "/primary", "/replica", "/metrics", "/doctor" })

@@ -158,7 +158,7 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
             var (_, err, json) = await KeelProcess.RunAsync(Generous, ["status", "--format", "json", "--home", cluster.Layout.Home]);
             output.WriteLine(json + err);
             Assert.Contains("\"unknown_position\"", json, StringComparison.Ordinal);
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var http = cluster.Spec.ApiClient(TimeSpan.FromSeconds(5));
             var metrics = await http.GetStringAsync($"{during.Members[other].ApiUrl}/metrics");
             Assert.Contains(metrics.Split('\n'), l => l.StartsWith("keel_failover_blocked{", StringComparison.Ordinal) && l.Contains("reason=\"unknown_position\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
         }

@@ -101,13 +101,13 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             var loopsBefore = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var m in before.Members.Values.Where(m => m.Name != leader.Name))
             {
-                var text = await Scrape.TextAsync(m.ApiUrl);
+                var text = await Scrape.TextAsync(m.ApiUrl, cluster.Spec.ClientTls);
                 Assert.Equal(0, Scrape.Value(text, "keel_failovers_total"));
                 loopsBefore[m.Name] = Scrape.Value(text, "keel_ha_loop_seconds_count") ?? 0;
             }
             // A tool watching one replica's event stream sees the decisions and the leadership change as they happen.
             var watched = before.Members.Values.First(m => m.Name != leader.Name);
-            await using var events = new Scrape.EventStream(watched.ApiUrl);
+            await using var events = new Scrape.EventStream(watched.ApiUrl, cluster.Spec.ClientTls);
             await events.Live.WaitAsync(TimeSpan.FromSeconds(30));
             checker.FaultNow();
             cluster.Server(leader.Name).Kill();
@@ -124,7 +124,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             // The new primary's /metrics counted the failover and timed it; the loop, etcd and lag series moved.
             var promoted = await PlaygroundCluster.EventuallyAsync(async () =>
             {
-                var text = await Scrape.TextAsync(view.Members[next].ApiUrl);
+                var text = await Scrape.TextAsync(view.Members[next].ApiUrl, cluster.Spec.ClientTls);
                 return Scrape.Value(text, "keel_failovers_total") == 1 ? text : null;
             }, TimeSpan.FromSeconds(30), $"{next}'s keel_failovers_total to be 1");
             output.WriteLine($"FIGURES failover by the new primary's metrics: {Scrape.Value(promoted, "keel_failover_duration_seconds_sum"):0.000} s");
@@ -140,7 +140,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             var other = view.Members.Keys.Single(n => n != next && n != leader.Name);
             var replica = await PlaygroundCluster.EventuallyAsync(async () =>
             {
-                var text = await Scrape.TextAsync(view.Members[other].ApiUrl);
+                var text = await Scrape.TextAsync(view.Members[other].ApiUrl, cluster.Spec.ClientTls);
                 return Scrape.Value(text, "keel_replication_lag_seconds") >= 0 ? text : null;
             }, TimeSpan.FromSeconds(30), $"{other} to measure its lag behind {next}");
             Assert.Equal(0, Scrape.Value(replica, "keel_failovers_total"));
@@ -301,7 +301,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             // Counted as a switchover (not a failover) by the new primary, with its duration.
             var text = await PlaygroundCluster.EventuallyAsync(async () =>
             {
-                var t = await Scrape.TextAsync(view.Members[plan.Request.To].ApiUrl);
+                var t = await Scrape.TextAsync(view.Members[plan.Request.To].ApiUrl, cluster.Spec.ClientTls);
                 return Scrape.Value(t, "keel_switchovers_total") == 1 ? t : null;
             }, TimeSpan.FromSeconds(30), $"{plan.Request.To}'s keel_switchovers_total to be 1");
             output.WriteLine($"FIGURES switchover by the new primary's metrics: {Scrape.Value(text, "keel_switchover_duration_seconds_sum"):0.000} s");

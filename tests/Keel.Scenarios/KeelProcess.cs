@@ -15,9 +15,18 @@ internal static class KeelProcess
         return psi;
     }
 
-    public static async Task<(int Code, string StdErr, string StdOut)> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<(int Code, string StdErr, string StdOut)> RunAsync(TimeSpan timeout, params string[] args) =>
+        RunAsync(timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunAsync(TimeSpan, string[])"/>, with these environment variables set for the process.</summary>
+    public static async Task<(int Code, string StdErr, string StdOut)> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var p = Process.Start(StartInfo(args))!;
+        var psi = StartInfo(args);
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+        using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);

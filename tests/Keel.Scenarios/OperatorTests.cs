@@ -17,7 +17,8 @@ public sealed class OperatorTests(ITestOutputHelper output)
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);
         var member = cluster.Spec.Members[0];
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{member.Address}:{member.ApiPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = cluster.Spec.ApiClient(TimeSpan.FromSeconds(10));
+        http.BaseAddress = new Uri(cluster.Spec.ApiUrl(member));
 
         var anonymous = await http.PostAsync("/switchover", null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -43,11 +44,11 @@ public sealed class OperatorTests(ITestOutputHelper output)
         Assert.False((await cluster.ViewAsync()).Paused);
 
         var leader = (await cluster.ViewAsync()).Leader!.Name;
-        var primary = await http.GetAsync($"http://{cluster.Member(leader).Address}:{cluster.Member(leader).ApiPort}/primary");
+        var primary = await http.GetAsync($"{cluster.Spec.ApiUrl(cluster.Member(leader))}/primary");
         Assert.Equal(HttpStatusCode.OK, primary.StatusCode);
         var other = cluster.Spec.Members.First(m => m.Name != leader);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync($"http://{other.Address}:{other.ApiPort}/primary")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://{other.Address}:{other.ApiPort}/replica")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync($"{cluster.Spec.ApiUrl(other)}/primary")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{cluster.Spec.ApiUrl(other)}/replica")).StatusCode);
     }
 
     [Fact]

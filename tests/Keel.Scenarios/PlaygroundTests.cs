@@ -68,6 +68,24 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
             }
         }
 
+        // The control plane too: every agent's API is HTTPS (HAProxy's checks verify it, or the read-write port above
+        // would have found no primary), plain HTTP gets nothing, and etcd takes no client without a certificate from the CA.
+        Assert.Contains("check-ssl verify required", await File.ReadAllTextAsync(cluster.Layout.HaproxyConfig), StringComparison.Ordinal);
+        using (var plainHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) })
+        {
+            foreach (var m in view.Members.Values)
+            {
+                Assert.StartsWith("https://", m.ApiUrl, StringComparison.Ordinal);
+                await Assert.ThrowsAsync<HttpRequestException>(() => plainHttp.GetAsync(m.ApiUrl.Replace("https://", "http://", StringComparison.Ordinal) + "/health"));
+                await Assert.ThrowsAsync<HttpRequestException>(() => plainHttp.GetAsync(m.ApiUrl + "/health")); // the system's CAs do not vouch for it
+            }
+        }
+        Assert.All(cluster.Spec.EtcdUrls, u => Assert.Equal("https", u.Scheme));
+        using (var anonymous = new Keel.Etcd.EtcdClient(new Keel.Etcd.EtcdClientOptions { Endpoints = cluster.Spec.EtcdUrls, Tls = new Keel.Os.Tls.ClientTls(cluster.Spec.ClientTls!.CaFile), RequestTimeout = TimeSpan.FromSeconds(2) }))
+        {
+            await Assert.ThrowsAnyAsync<Keel.Etcd.EtcdException>(() => anonymous.GetAsync("keel/probe"));
+        }
+
         // A renewed certificate is taken without a restart: the agent sees the files change and the server reloads them.
         // Read over a new TLS connection each time: the Ssl_server_* variables describe the certificate the server
         // presented to this very session (empty over the unix socket).
@@ -105,7 +123,7 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
         Assert.Contains("the server reloaded them (FLUSH SSL)", cluster.AgentLog(renewedMember), StringComparison.Ordinal);
 
         // Every agent's /metrics (Prometheus text): the leader says it is the primary with its lease running, a replica not.
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = cluster.Spec.ApiClient(TimeSpan.FromSeconds(5));
         foreach (var m in view.Members.Values)
         {
             var metrics = await http.GetStringAsync($"{m.ApiUrl}/metrics");

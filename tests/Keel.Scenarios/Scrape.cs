@@ -5,9 +5,9 @@ namespace Keel.Scenarios;
 /// <summary>Reads one agent's /metrics (Prometheus text) the way Prometheus would, for checks on single series.</summary>
 internal static class Scrape
 {
-    public static async Task<string> TextAsync(string apiUrl)
+    public static async Task<string> TextAsync(string apiUrl, Keel.Os.Tls.ClientTls? tls)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = Keel.Os.Tls.ClientTls.For(tls, TimeSpan.FromSeconds(5));
         return await http.GetStringAsync($"{apiUrl}/metrics");
     }
 
@@ -32,13 +32,17 @@ internal static class Scrape
     /// <summary>Reads an agent's GET /events (server-sent events) in the background, line by line, until disposed.</summary>
     public sealed class EventStream : IAsyncDisposable
     {
-        private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
+        private readonly HttpClient _http;
         private readonly CancellationTokenSource _stop = new();
         private readonly List<string> _lines = [];
         private readonly Task _reading;
         private readonly TaskCompletionSource _live = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public EventStream(string apiUrl) => _reading = ReadAsync(apiUrl);
+        public EventStream(string apiUrl, Keel.Os.Tls.ClientTls? tls)
+        {
+            _http = Keel.Os.Tls.ClientTls.For(tls, Timeout.InfiniteTimeSpan);
+            _reading = ReadAsync(apiUrl);
+        }
 
         /// <summary>Completes once the stream's first event (a ping) arrived: from then on nothing is missed.</summary>
         public Task Live => _live.Task;

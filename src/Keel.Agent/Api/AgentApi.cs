@@ -22,7 +22,18 @@ public static class AgentApi
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
-        builder.WebHost.UseUrls($"http://{config.Api.Listen}");
+        if (config.Tls is { Api: true } tls)
+        {
+            // The member's own certificate, read again when renewed on disk: each new connection gets the current one.
+            var certificate = new Keel.Os.Tls.PemFiles(tls.Cert, tls.Key);
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificateSelector = (_, _) => certificate.Certificate));
+            builder.WebHost.UseUrls($"https://{config.Api.Listen}");
+        }
+        else
+        {
+            builder.WebHost.UseUrls($"http://{config.Api.Listen}");
+        }
         var app = builder.Build();
 
         IResult Answer(Func<TickResult?, DateTimeOffset, bool> rule)

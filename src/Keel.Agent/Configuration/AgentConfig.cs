@@ -86,8 +86,16 @@ public sealed record BackupConfig(string Repository, Keel.Core.Backup.IBackupSch
 /// The `tls` section: the CA that signed every member's certificate, this member's certificate and key (PEM files),
 /// and whether the server refuses plain-text TCP clients (`require`, default true: require_secure_transport; the
 /// unix socket counts as secure). Replication then runs with MASTER_SSL=1 and verifies the source's certificate.
+/// With <see cref="Api"/> (default true) the REST API serves HTTPS with the same certificate, and peers verify it
+/// with the CA; https:// etcd endpoints are verified with the CA and shown this certificate as a client's.
 /// </summary>
-public sealed record TlsConfig(string Ca, string Cert, string Key, bool Require);
+public sealed record TlsConfig(string Ca, string Cert, string Key, bool Require)
+{
+    public bool Api { get; init; } = true;
+
+    /// <summary>How this member reaches its peers' APIs and etcd: their certificates chain to the CA; its own is the client's.</summary>
+    public Keel.Os.Tls.ClientTls Client() => new(Ca, Cert, Key);
+}
 
 /// <summary>The `binlogs` section: the retention caps, and how often the agent checks them.</summary>
 public sealed record BinlogsConfig(Keel.Core.Binlogs.BinlogRetentionPolicy Retention, TimeSpan CheckInterval)

@@ -50,12 +50,12 @@ public static class AgentConfigLoader
         top.Check("cluster", cluster.Length == 0 || cluster.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), "may hold only letters, digits, '-' and '_'");
 
         var member = ReadMember(top.Section("member", required: true), errors);
-        var api = ReadApi(top.Section("api", required: true));
-        var etcd = ReadEtcd(top.Section("etcd", required: true));
+        var tls = ReadTls(top.Section("tls", required: false));
+        var api = ReadApi(top.Section("api", required: true), tls);
+        var etcd = ReadEtcd(top.Section("etcd", required: true), tls);
         var timing = ReadTiming(top.Section("timing", required: false), top);
         var users = ReadUsers(top.Section("users", required: true));
         var haproxy = ReadHaproxy(top.Section("haproxy", required: false));
-        var tls = ReadTls(top.Section("tls", required: false));
         var autoReinit = top.Bool("auto_reinit", true);
         var (cloneMaxRate, keepOldCopies) = ReadClone(top.Section("clone", required: false));
         var backup = ReadBackup(top.Section("backup", required: false));
@@ -76,7 +76,7 @@ public static class AgentConfigLoader
         return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs, Galera = mode == "galera" ? galera : null, Tls = tls };
     }
 
-    /// <summary>tls.ca, tls.cert, tls.key (PEM files that must exist), tls.require (default true).</summary>
+    /// <summary>tls.ca, tls.cert, tls.key (PEM files that must exist), tls.require (default true), tls.api (default true).</summary>
     private static TlsConfig? ReadTls(YamlFields? f)
     {
         if (f is null)
@@ -89,7 +89,7 @@ public static class AgentConfigLoader
             f.Check(key, path.Length == 0 || System.IO.File.Exists(path), $"'{path}' does not exist");
             return path;
         }
-        var tls = new TlsConfig(File("ca"), File("cert"), File("key"), f.Bool("require", true));
+        var tls = new TlsConfig(File("ca"), File("cert"), File("key"), f.Bool("require", true)) { Api = f.Bool("api", true) };
         f.RejectUnknown();
         return tls;
     }
@@ -187,7 +187,7 @@ public static class AgentConfigLoader
         return new MemberConfig(name, host, port, serverId, dataDir, runDir, bind, tags, settings);
     }
 
-    private static ApiConfig? ReadApi(YamlFields? f)
+    private static ApiConfig? ReadApi(YamlFields? f, TlsConfig? tls)
     {
         if (f is null)
         {
@@ -196,14 +196,20 @@ public static class AgentConfigLoader
         var listen = f.String("listen", required: true) ?? "";
         var ok = Uri.TryCreate($"http://{listen}", UriKind.Absolute, out var listenUri) && listenUri.Port > 0 && listen.Contains(':', StringComparison.Ordinal);
         f.Check("listen", listen.Length == 0 || ok, $"must be host:port, such as 127.0.0.1:8008, not '{listen}'");
-        var url = f.String("url", required: false, fallback: $"http://{listen}")!;
-        f.Check("url", Uri.TryCreate(url, UriKind.Absolute, out _), $"must be an absolute http URL, not '{url}'");
+        var scheme = tls is { Api: true } ? "https" : "http";
+        var url = f.String("url", required: false, fallback: $"{scheme}://{listen}")!;
+        var urlOk = Uri.TryCreate(url, UriKind.Absolute, out var parsed);
+        f.Check("url", urlOk, $"must be an absolute http URL, not '{url}'");
+        // Peers and HAProxy reach the API at this URL: it must speak what the listener speaks.
+        f.Check("url", !urlOk || parsed!.Scheme == scheme, tls is { Api: true }
+            ? $"must be an https:// URL, since tls.api serves the API over TLS, not '{url}'"
+            : $"must be an http:// URL (the API serves HTTPS only with a tls section), not '{url}'");
         var token = f.String("token", required: false);
         f.RejectUnknown();
         return new ApiConfig(listen, url.TrimEnd('/'), token);
     }
 
-    private static EtcdConfig? ReadEtcd(YamlFields? f)
+    private static EtcdConfig? ReadEtcd(YamlFields? f, TlsConfig? tls)
     {
         if (f is null)
         {
@@ -221,6 +227,9 @@ public static class AgentConfigLoader
                 f.Check("endpoints", false, $"'{e}' is not an http(s) URL such as http://127.0.0.1:2379");
             }
         }
+        // etcd over TLS verifies etcd's certificate with tls.ca and shows tls.cert as the client certificate.
+        f.Check("endpoints", tls is not null || endpoints.All(e => e.Scheme == "http"), "https:// endpoints need the tls section (its CA verifies etcd, its certificate and key are the client certificate)");
+        f.Check("endpoints", endpoints.Select(e => e.Scheme).Distinct().Count() <= 1, "must all be http:// or all https://");
         f.RejectUnknown();
         return new EtcdConfig(endpoints);
     }

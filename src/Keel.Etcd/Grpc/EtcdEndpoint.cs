@@ -8,7 +8,7 @@ internal sealed class EtcdEndpoint : IDisposable
 {
     private readonly GrpcChannel _channel;
 
-    public EtcdEndpoint(Uri url, TimeSpan requestTimeout)
+    public EtcdEndpoint(Uri url, TimeSpan requestTimeout, Keel.Os.Tls.ClientTls? tls)
     {
         Url = url;
         var handler = new SocketsHttpHandler
@@ -22,6 +22,8 @@ internal sealed class EtcdEndpoint : IDisposable
             ConnectTimeout = requestTimeout / 2,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
         };
+        // https:// endpoints: etcd's certificate must chain to the cluster's CA, and ours is shown (--client-cert-auth).
+        tls?.Apply(handler);
 
         // Handing the channel an HttpClient (not the handler) keeps Grpc.Net.Client's connectivity layer out: with
         // it, a refused connect puts the channel in a reconnect backoff that grows to minutes, during which every

@@ -26,7 +26,7 @@ internal sealed class GrpcTransport : IDisposable
         }
 
         RequestTimeout = options.RequestTimeout;
-        _endpoints = [.. options.Endpoints.Select(url => new EtcdEndpoint(url, RequestTimeout))];
+        _endpoints = [.. options.Endpoints.Select(url => new EtcdEndpoint(url, RequestTimeout, options.Tls))];
     }
 
     public TimeSpan RequestTimeout { get; }

@@ -24,10 +24,12 @@ public sealed class EtcdServer
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _dataDirArgument = "--data-dir=" + Path.GetFullPath(options.DataDir);
-        ClientUrl = new Uri($"http://127.0.0.1:{options.ClientPort}");
+        ClientUrl = new Uri($"{Scheme}://127.0.0.1:{options.ClientPort}");
     }
 
     public Uri ClientUrl { get; }
+
+    private string Scheme => _options.Tls is null ? "http" : "https";
 
     /// <summary>
     /// Starts etcd (or adopts the one this launcher already started on this data dir) and waits until it serves a
@@ -49,6 +51,7 @@ public sealed class EtcdServer
         {
             Endpoints = [ClientUrl],
             RequestTimeout = TimeSpan.FromMilliseconds(500),
+            Tls = _options.Tls?.Client,
         });
 
         var started = Stopwatch.StartNew();
@@ -161,7 +164,7 @@ public sealed class EtcdServer
             "--name=" + _options.Name,
             _dataDirArgument,
             "--listen-client-urls=" + ClientUrl.GetLeftPart(UriPartial.Authority)
-                + (_options.ExtraClientAddress is { } extra ? $",http://{extra}:{_options.ClientPort}" : ""),
+                + (_options.ExtraClientAddress is { } extra ? $",{Scheme}://{extra}:{_options.ClientPort}" : ""),
             "--advertise-client-urls=" + ClientUrl.GetLeftPart(UriPartial.Authority),
             "--listen-peer-urls=" + peerUrl,
             "--initial-advertise-peer-urls=" + peerUrl,
@@ -178,6 +181,7 @@ public sealed class EtcdServer
             "--auto-compaction-retention=1h",
             "--logger=zap",
             "--log-outputs=stderr",
+            .. TlsArguments(),
             ]);
             process = Process.Start(psi);
         }
@@ -191,6 +195,10 @@ public sealed class EtcdServer
             return await ReadPidFileAsync(ct) ?? process?.Id ?? throw new EtcdStartException("could not start setsid/etcd");
         }
     }
+
+    /// <summary>Clients must show a certificate from the CA; etcd shows its own.</summary>
+    private IEnumerable<string> TlsArguments() => _options.Tls is not { } tls ? [] :
+        ["--cert-file=" + tls.CertFile, "--key-file=" + tls.KeyFile, "--trusted-ca-file=" + tls.CaFile, "--client-cert-auth=true"];
 
     /// <summary>The shell writes the pid file before exec; give it a moment.</summary>
     private async Task<int?> ReadPidFileAsync(CancellationToken ct)

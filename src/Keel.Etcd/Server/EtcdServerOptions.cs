@@ -42,6 +42,13 @@ public sealed record EtcdServerOptions
     /// </summary>
     public string? Cgroup { get; init; }
 
+    /// <summary>
+    /// Clients over TLS with a certificate from the CA (--client-cert-auth): etcd's own certificate, key and the CA,
+    /// and the certificate this launcher shows when it checks that etcd serves. Null: plain http. Peer traffic stays
+    /// plain (the members talk over loopback).
+    /// </summary>
+    public EtcdServerTls? Tls { get; init; }
+
     /// <summary>etcd's output; by default etcd.log beside the data directory (DataDir/../etcd.log).</summary>
     public string LogFile
     {
@@ -61,3 +68,6 @@ public sealed record EtcdPeer(string Name, int PeerPort)
 {
     public string PeerUrl => $"http://127.0.0.1:{PeerPort}";
 }
+
+/// <summary>etcd's server certificate and key (PEM), the CA its clients' certificates must chain to, and a client certificate for the launcher's own checks.</summary>
+public sealed record EtcdServerTls(string CertFile, string KeyFile, string CaFile, Keel.Os.Tls.ClientTls Client);
