@@ -10,7 +10,7 @@ internal static class RotatePasswordCommand
     public static Command Create()
     {
         var home = CommonOptions.Home();
-        var account = new Argument<string>("ACCOUNT") { Description = "app (the application user) or admin (Keel's administrative user); repl is not built yet" };
+        var account = new Argument<string>("ACCOUNT") { Description = "app (the application user), repl (the replication account: every replica reconnects with the new one) or admin (Keel's administrative user)" };
         var timeout = new Option<int>("--timeout") { Description = "seconds to wait for every member and agent", DefaultValueFactory = _ => 120 };
         var cmd = new Command("rotate-password", "Give an account a new random password on every member, old and new both accepted until Keel's side has switched") { account, home, timeout };
         cmd.SetAction(async (parse, ct) =>

@@ -52,7 +52,7 @@ public sealed class OperatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Rotating_the_application_password_fails_no_write_and_leaves_only_the_new_one_everywhere()
+    public async Task Rotating_the_application_and_replication_passwords_fails_no_write_and_leaves_only_the_new_ones_everywhere()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);
         var leaderBefore = (await cluster.ViewAsync()).Leader!;
@@ -63,9 +63,6 @@ public sealed class OperatorTests(ITestOutputHelper output)
         var (badCode, badErr, _) = await KeelProcess.RunAsync(Generous, "rotate-password", "root", "--home", home);
         Assert.Equal(1, badCode);
         Assert.Contains("ACCOUNT must be app, repl or admin, not 'root'", badErr, StringComparison.Ordinal);
-        var (replCode, replErr, _) = await KeelProcess.RunAsync(Generous, "rotate-password", "repl", "--home", home);
-        Assert.Equal(1, replCode);
-        Assert.Contains("not built yet", replErr, StringComparison.Ordinal);
 
         checker.FaultNow();
         var (code, err, text) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(4), "rotate-password", "app", "--home", home);
@@ -73,7 +70,15 @@ public sealed class OperatorTests(ITestOutputHelper output)
         Assert.True(code == 0, err);
         Assert.Contains("every member lets app log in with the old or the new password", text, StringComparison.Ordinal);
         await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
-        var report = await checker.FinishAsync("application password rotated under writes");
+
+        // The replication account under the same writes: each replica reconnects with the new password while the
+        // primary takes both, so no semi-sync acknowledgement is missed for long and no write fails.
+        var (replCode, replErr, replText) = await KeelProcess.RunAsync(TimeSpan.FromMinutes(4), "rotate-password", "repl", "--home", home);
+        output.WriteLine(replText + replErr);
+        Assert.True(replCode == 0, replErr);
+        Assert.Contains("every replica reconnected its replication with the new password", replText, StringComparison.Ordinal);
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 200);
+        var report = await checker.FinishAsync("application and replication passwords rotated under writes");
         cluster.Checked(report);
         Assert.Equal(0, report.FailedWrites);
 
@@ -89,6 +94,19 @@ public sealed class OperatorTests(ITestOutputHelper output)
             }
             await Assert.ThrowsAsync<Keel.MySql.MySqlServerException>(() => Keel.MySql.MySqlConnection.OpenAsync(cluster.Bench.Direct(m.Name) with { Password = cluster.Spec.AppPassword }));
         }
+        Assert.NotEqual(cluster.Spec.ReplicationPasswordInUse, spec.ReplicationPasswordInUse);
+        foreach (var m in spec.Members)
+        {
+            var repl = cluster.Bench.Direct(m.Name) with { User = Keel.Playground.ConfigFiles.ReplicationUser, Database = null };
+            await using (var c = await Keel.MySql.MySqlConnection.OpenAsync(repl with { Password = spec.ReplicationPasswordInUse }))
+            {
+                Assert.Equal("1", (await c.QueryAsync("SELECT 1")).Scalar());
+            }
+            await Assert.ThrowsAsync<Keel.MySql.MySqlServerException>(() => Keel.MySql.MySqlConnection.OpenAsync(repl with { Password = cluster.Spec.ReplicationPasswordInUse }));
+        }
+        var replicas = (await cluster.ViewAsync()).Members.Values.Where(m => m.Name != leaderBefore.Name).ToList();
+        Assert.All(replicas, r => Assert.Equal(Keel.Core.Passwords.PasswordFingerprint.Of(spec.ReplicationPasswordInUse), r.ReplicationPasswordFingerprint));
+        Assert.All(replicas, r => Assert.True(r.IoRunning && r.SqlRunning, $"{r.Name} streams"));
         var client = await File.ReadAllTextAsync(cluster.Layout.ClientCnf);
         Assert.Contains("password=" + spec.AppPassword, client, StringComparison.Ordinal);
         Assert.DoesNotContain(cluster.Spec.AppPassword, client, StringComparison.Ordinal);
@@ -107,6 +125,11 @@ public sealed class OperatorTests(ITestOutputHelper output)
         Assert.True(plan.Accepted, plan.Message);
         Assert.True(await requests.WaitForPrimaryAsync(plan.Request!.To, Generous, CancellationToken.None), $"{plan.Request.To} did not take over");
         Assert.NotEqual(cluster.Spec.AdminPasswordInUse, cluster.Runner.LoadSpec()!.AdminPasswordInUse);
+        // The former primary now replicates with the new replication password.
+        await PlaygroundCluster.EventuallyAsync(async () =>
+            (await cluster.ViewAsync()).Members.TryGetValue(leaderBefore.Name, out var old) && old.IoRunning && old.SqlRunning
+                && old.ReplicationPasswordFingerprint == Keel.Core.Passwords.PasswordFingerprint.Of(spec.ReplicationPasswordInUse) ? "ok" : null,
+            Generous, $"{leaderBefore.Name} to replicate with the new replication password");
     }
 
     [Fact]

@@ -187,7 +187,8 @@ public sealed class HaLoop : IAsyncDisposable
             LocalDataMissing: local.Status == ServerStatus.Stopped && !_server.IsInitialized, AutoReinit: _config.AutoReinit,
             HasVerifiedBackup: local.Status == ServerStatus.Stopped && !_server.IsInitialized && _config.Backup is { } backup
                 && new Backup.DirectoryBackupRepository(backup.Repository).List().Any(m => m.Verification?.Passed == true),
-            LocalDisk: disk, DiskHandOver: _config.Disk.HandOver);
+            LocalDisk: disk, DiskHandOver: _config.Disk.HandOver,
+            ReplicationPasswordFingerprint: local.SourcePasswordFingerprint is null ? null : Keel.Core.Passwords.PasswordFingerprint.Of(_config.CurrentUsers().Replication.Password));
         var decision = HaDecider.Decide(snapshot, now);
 
         var published = MemberStateFactory.FromLocal(_config.Identity, local, cluster?.Members.Values ?? [], _lastRole, Environment.ProcessId, now, _lastReceived);

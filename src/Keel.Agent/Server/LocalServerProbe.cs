@@ -51,6 +51,7 @@ public sealed class LocalServerProbe
                 int.TryParse(row[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out var clients) ? clients : null)
             {
                 SemiSyncAvgWaitMicros = long.TryParse(row[6], NumberStyles.Integer, CultureInfo.InvariantCulture, out var wait) ? wait : null,
+                SourcePasswordFingerprint = slave.Rows.Count == 0 ? null : SourcePasswordFingerprint(),
             };
         }
         catch (MySqlException ex)
@@ -59,6 +60,24 @@ public sealed class LocalServerProbe
             return _server.RunningPid() is null
                 ? LocalServer.Stopped(null, "the server process exited")
                 : LocalServer.Unknown(pid, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The password the IO thread connects with next, as the last CHANGE MASTER stored it: line 6 of the datadir's
+    /// master.info (MariaDB's documented layout; the server shows the password nowhere else). Only its fingerprint
+    /// leaves this method. Null when the file cannot be read (an agent running as another user than the server).
+    /// </summary>
+    private string? SourcePasswordFingerprint()
+    {
+        try
+        {
+            var line = File.ReadLines(Path.Combine(_server.DataDir, "master.info")).Skip(5).FirstOrDefault();
+            return line is null ? null : Keel.Core.Passwords.PasswordFingerprint.Of(line);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -251,6 +251,14 @@ public static class HaDecider
             }
             return Decision.Nothing($"cannot replicate from {leader.Name} because this server has transactions the primary does not have (errant: {local.BinlogPosition} against {leaderState.BinlogPosition}); it needs a re-clone");
         }
+        // The replication password in the configuration changed (`keel rotate-password repl`, or an operator): reconnect
+        // with it now, while the primary still takes the old one too, not at the next network blip after it is dropped.
+        var stalePassword = local.SourcePasswordFingerprint is { } inUse && s.ReplicationPasswordFingerprint is { } configured && inUse != configured;
+        if (followsLeader && replication!.IoRunning && replication.SqlRunning && stalePassword)
+        {
+            return new Decision(new HaAction.Follow(leader.Name, leaderState.Host, leaderState.Port),
+                $"reconnected replication to {leader.Name} with the replication password of its configuration, because the configuration holds a new one");
+        }
         if (followsLeader && replication!.IoRunning && replication.SqlRunning)
         {
             return Decision.Nothing($"is a replica of {leader.Name}");

@@ -14,6 +14,7 @@ namespace Keel.Core.Model;
 /// <see cref="AutoReinit"/>: a replica with errant transactions is re-cloned by itself (config `auto_reinit`).
 /// <see cref="LocalDisk"/>: free space on the local filesystems, this tick; <see cref="DiskHandOver"/>: a primary at the
 /// critical disk level asks for a switchover to a member with space (config `disk.handover`).
+/// <see cref="ReplicationPasswordFingerprint"/>: the fingerprint of the replication password in the configuration now.
 /// </summary>
 public sealed record HaSnapshot(
     MemberIdentity Self,
@@ -30,4 +31,5 @@ public sealed record HaSnapshot(
     bool AutoReinit = true,
     bool HasVerifiedBackup = false,
     Disk.MemberDisk? LocalDisk = null,
-    bool DiskHandOver = true);
+    bool DiskHandOver = true,
+    string? ReplicationPasswordFingerprint = null);

@@ -26,6 +26,12 @@ public sealed record LocalServer(
     /// <summary>Semi-sync's average wait for an acknowledgement per transaction (Rpl_semi_sync_master_tx_avg_wait_time), in microseconds; null when not read.</summary>
     public long? SemiSyncAvgWaitMicros { get; init; }
 
+    /// <summary>
+    /// The fingerprint (<see cref="Passwords.PasswordFingerprint"/>) of the password replication uses at its next
+    /// connect (what the last CHANGE MASTER stored); null without replication or when it could not be read.
+    /// </summary>
+    public string? SourcePasswordFingerprint { get; init; }
+
     public bool IsWritable => Status == ServerStatus.Running && ReadOnly == false;
 
     /// <summary>Replication is configured and the IO thread runs or is (re)connecting.</summary>

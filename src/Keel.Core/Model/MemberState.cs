@@ -34,6 +34,9 @@ public sealed record MemberState
     /// (and acknowledged) more before it stopped. Null when the agent never read one.
     /// </summary>
     public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>The fingerprint of the password this replica's replication connects with (a password rotation waits for the new one); null when not replicating.</summary>
+    public string? ReplicationPasswordFingerprint { get; init; }
     public long? LagSeconds { get; init; }
     /// <summary>
     /// The primary holds the leader key but keeps its server read-only because no replica can acknowledge commits:

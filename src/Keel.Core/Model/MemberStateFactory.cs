@@ -36,6 +36,7 @@ public static class MemberStateFactory
             BinlogPosition = local.BinlogPosition.ToString(),
             ReceivedPosition = running ? local.ReceivedPosition.ToString() : lastReceived?.Position.ToString() ?? "",
             ReceivedAt = running ? now : lastReceived?.At,
+            ReplicationPasswordFingerprint = replication is null ? null : local.SourcePasswordFingerprint,
             LagSeconds = replication?.SecondsBehindSource,
             SemiSync = local.SemiSyncActive,
             LastError = local.ProbeError ?? FirstNonEmpty(replication?.LastIoError, replication?.LastSqlError),
