@@ -58,8 +58,9 @@ public static class AgentHost
             () => HealthRules.IsPrimary(status.Latest, time.GetUtcNow()), () => status.Latest?.Snapshot.Cluster?.Leader?.Name, log);
         using var doctorHttp = Keel.Os.Tls.ClientTls.For(peers, Timeout.InfiniteTimeSpan);
         var doctor = new Doctor.LocalDoctor(config, server, status, () => janitor.Latest, proxy, time);
+        using var uiHttp = Keel.Os.Tls.ClientTls.For(peers, Timeout.InfiniteTimeSpan);
         await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, new Clone.CloneDonor(server), checksums,
-            doctor, new Doctor.LinkProbe(doctorHttp, config.Api.Token), log);
+            doctor, new Doctor.LinkProbe(doctorHttp, config.Api.Token), log, new Ui.UiSources(store, new BenchReportStore(etcd, config.Cluster), uiHttp));
         await api.StartAsync(ct);
         log.Started(m.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
         // Backups run beside the HA loop, never inside it: a backup takes minutes, a tick milliseconds.
@@ -97,7 +98,8 @@ public static class AgentHost
         var executor = new Galera.GaleraExecutor(config, store, server, control, http, time);
         await using var loop = new Galera.GaleraLoop(config, galera, etcd, store, new Galera.GaleraProbe(server, sql, config.Timing.RequestTimeout), executor, status, time, log);
         await CheckEtcdAsync(etcd, config, ct);
-        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, log: log);
+        await using var api = AgentApi.Build(config, status, new OperatorRequests(store, time), time, log: log,
+            ui: new Ui.UiSources(store, new BenchReportStore(etcd, config.Cluster), http));
         await api.StartAsync(ct);
         log.Started(config.Member.Name, Environment.ProcessId, config.Api.Url, string.Join(",", config.Etcd.Endpoints));
         try

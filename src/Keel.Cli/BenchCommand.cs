@@ -65,6 +65,7 @@ internal static class BenchCommand
                 Console.WriteLine();
                 Console.WriteLine(File.ReadAllText(files.First(f => f.EndsWith(".md", StringComparison.Ordinal))));
                 Console.WriteLine($"report: {string.Join(", ", files.Where(f => !f.EndsWith(".svg", StringComparison.Ordinal)))} and {files.Count(f => f.EndsWith(".svg", StringComparison.Ordinal))} SVG timelines in {dir}");
+                await BenchPublisher.PublishAsync(cluster, "ha", files, ct);
                 return report.Runs.Any(r => r.AcknowledgedLost > 0 || r.SplitBrainWindows > 0) ? 1 : 0;
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or Keel.MySql.MySqlException)
@@ -165,6 +166,7 @@ internal static class BenchCommand
                 Console.WriteLine();
                 Console.WriteLine(File.ReadAllText(files[0]));
                 Console.WriteLine($"report: {string.Join(", ", files)}");
+                await BenchPublisher.PublishAsync(cluster, "soak", files, ct);
                 return report.AcknowledgedLost > 0 || report.SplitBrainWindows > 0 || report.NeedlessFailovers > 0 ? 1 : 0;
             }
             catch (Exception ex) when (ex is Keel.Bench.Sysbench.SysbenchException or TimeoutException or Keel.MySql.MySqlException or InvalidOperationException)

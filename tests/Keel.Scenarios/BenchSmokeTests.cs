@@ -23,6 +23,18 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.Equal(2, runs.Count);
         Assert.All(runs, r => Assert.Equal(0, r.GetProperty("acknowledged_lost").GetInt32()));
         Assert.All(runs, r => Assert.True(r.GetProperty("acknowledged_writes").GetInt32() > 0));
+
+        // Published for the agents' page: any agent serves the report and its timelines.
+        Assert.Contains("published the report for the agents' page", stdout, StringComparison.Ordinal);
+        using var http = cluster.Spec.ApiClient(TimeSpan.FromSeconds(10));
+        var api = cluster.Spec.ApiUrl(cluster.Spec.Members[^1]);
+        using var reports = JsonDocument.Parse(await http.GetStringAsync($"{api}/ui/api/bench"));
+        var ha = Assert.Single(reports.RootElement.EnumerateArray(), r => r.GetProperty("kind").GetString() == "ha");
+        Assert.Equal(2, ha.GetProperty("timelines").GetArrayLength());
+        Assert.Contains("# ", ha.GetProperty("markdown").GetString(), StringComparison.Ordinal);
+        using var svg = await http.GetAsync($"{api}/ui/api/bench/ha/1.svg");
+        Assert.Equal("image/svg+xml", svg.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<svg", await svg.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

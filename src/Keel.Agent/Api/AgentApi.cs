@@ -17,7 +17,7 @@ namespace Keel.Agent.Api;
 public static class AgentApi
 {
     public static WebApplication Build(AgentConfig config, AgentStatus status, OperatorRequests requests, TimeProvider time, Clone.CloneDonor? donor = null,
-        Checksum.ChecksumWorker? checksum = null, Doctor.LocalDoctor? doctor = null, Doctor.LinkProbe? links = null, ILogger? log = null)
+        Checksum.ChecksumWorker? checksum = null, Doctor.LocalDoctor? doctor = null, Doctor.LinkProbe? links = null, ILogger? log = null, Ui.UiSources? ui = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -123,6 +123,10 @@ public static class AgentApi
         });
 
         EventsApi.Map(app, status.Journal, time, app.Lifetime.ApplicationStopping);
+        if (ui is not null)
+        {
+            Ui.UiApi.Map(app, config.Cluster, config.Member.Name, status, ui, time);
+        }
 
         // `keel doctor`: this host's checks (read-only, like /cluster), and the links from every peer to here, measured
         // with bursts the peers' agents send (behind the token: a burst is a second of full bandwidth).
