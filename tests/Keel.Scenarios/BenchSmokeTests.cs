@@ -75,7 +75,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.Equal(JsonValueKind.Number, kill.GetProperty("promote_seconds").ValueKind);
     }
 
-    [Fact]
+    [LongFact] // 40 s; the soak benchmark itself is a long run (keel bench soak); its parts are covered by the steady and write-checker scenarios
     public async Task Bench_soak_runs_steady_load_and_reports_no_needless_failover_and_no_lost_write()
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);
