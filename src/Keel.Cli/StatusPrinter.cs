@@ -30,7 +30,8 @@ internal static class StatusPrinter
                 Markup.Escape(r.Address),
                 Markup.Escape(r.Role),
                 state,
-                r.LagSeconds is { } lag ? $"{lag} s" : "",
+                // Keel's measure when there is one: Seconds_Behind_Master reads 0 while semi-sync blocks.
+                r.MeasuredLagSeconds is { } measured ? $"{measured.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s" : r.LagSeconds is { } lag ? $"{lag} s" : "",
                 Markup.Escape(r.Gtid),
                 r.SemiSync switch { true => "on", false => "[yellow]off[/]", null => "" });
         }

@@ -21,6 +21,17 @@ public class ClusterStatusTests
     }
 
     [Fact]
+    public void Rows_carry_keels_measured_lag_beside_seconds_behind_master()
+    {
+        // Semi-sync blocking: the server says 0, Keel's measure says 4.2 s.
+        var view = Cluster("m1", Member("m1", Primary()), Streaming("m2", "m1") with { LagSeconds = 0, MeasuredLagSeconds = 4.2 }, Streaming("m3", "m1"));
+        var rows = ClusterStatus.From("c", view, Expected).Rows.ToDictionary(r => r.Member);
+        Assert.Equal(4.2, rows["m2"].MeasuredLagSeconds);
+        Assert.Equal(0, rows["m2"].LagSeconds);
+        Assert.Null(rows["m3"].MeasuredLagSeconds);
+    }
+
+    [Fact]
     public void Old_datadirs_a_member_keeps_are_a_note_not_a_warning()
     {
         var view = Cluster("m1", Member("m1", Primary()), Streaming("m2", "m1") with { OldDataDirs = ["/d/m2/data.reinit-20261207-030607"] }, Streaming("m3", "m1"));

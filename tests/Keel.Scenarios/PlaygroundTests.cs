@@ -132,6 +132,10 @@ public sealed class PlaygroundTests(ITestOutputHelper output)
             Assert.EndsWith(m.Name == leader ? " 1" : " 0", primary, StringComparison.Ordinal);
             Assert.Contains("keel_ha_loop_seconds_bucket{", metrics, StringComparison.Ordinal);
         }
+
+        // keel status shows Keel's own lag measure for the replicas (the table prints it in place of Seconds_Behind_Master).
+        var (_, statusErr, statusJson) = await KeelProcess.RunAsync(Generous, "status", "--format", "json", "--home", cluster.Layout.Home);
+        Assert.True(statusJson.Contains("\"measured_lag_seconds\"", StringComparison.Ordinal), statusJson + statusErr);
     }
 
     [Fact]

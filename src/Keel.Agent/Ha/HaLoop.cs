@@ -208,6 +208,7 @@ public sealed class HaLoop : IAsyncDisposable
             OldDataDirs = SameList(_lastPublished?.OldDataDirs, _oldCopies.List().Select(c => c.Path).ToList()),
             Disk = disk,
             Binlogs = _binlogs(),
+            MeasuredLagSeconds = lag is { } l && cluster?.Leader is { } lead && lead.Name != Self ? Math.Round(l.TotalSeconds, 1) : null,
             // Why a failover does not fire, where operators and tools look (keel status, /cluster, the metrics).
             Blocked = cluster is { Leader: null } && decision.Blocker is { } code ? new BlockedBy(code, decision.Reason) : null,
         };

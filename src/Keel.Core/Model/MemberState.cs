@@ -37,7 +37,15 @@ public sealed record MemberState
 
     /// <summary>The fingerprint of the password this replica's replication connects with (a password rotation waits for the new one); null when not replicating.</summary>
     public string? ReplicationPasswordFingerprint { get; init; }
+
+    /// <summary>Seconds_Behind_Master as the server says it (0 while semi-sync blocks or the IO thread is stuck).</summary>
     public long? LagSeconds { get; init; }
+
+    /// <summary>
+    /// Keel's own lag measure on a replica (<see cref="Gtid.SourceLag"/>: the age of the oldest position the primary
+    /// published that this replica has not applied), in seconds to 0.1; null on the primary or when unknown.
+    /// </summary>
+    public double? MeasuredLagSeconds { get; init; }
     /// <summary>
     /// The primary holds the leader key but keeps its server read-only because no replica can acknowledge commits:
     /// replicas follow it anyway (it has every transaction), and it is writable again once one is connected.

@@ -13,7 +13,11 @@ public sealed record MemberRow(
     bool? SemiSync,
     string? ApiUrl,
     int? AgentPid,
-    int? ServerPid);
+    int? ServerPid)
+{
+    /// <summary>Keel's own lag measure (<see cref="MemberState.MeasuredLagSeconds"/>), shown in place of <see cref="LagSeconds"/> when known.</summary>
+    public double? MeasuredLagSeconds { get; init; }
+}
 
 /// <summary>One member's reason for not taking over while there is no primary (<see cref="Decisions.Blockers"/>).</summary>
 public sealed record MemberBlocker(string Member, string Code, string Reason);
@@ -96,7 +100,7 @@ public sealed record ClusterStatus(string Cluster, string? Leader, IReadOnlyList
                 warnings.Add($"{name} {problem}");
             }
             var gtid = m.Role == MemberRole.Replica && m.ReceivedPosition.Length > 0 ? m.ReceivedPosition : m.BinlogPosition;
-            rows.Add(new MemberRow(name, $"{m.Host}:{m.Port}", role, state, m.LagSeconds, gtid, m.SemiSync, m.ApiUrl, m.AgentPid, m.ServerPid));
+            rows.Add(new MemberRow(name, $"{m.Host}:{m.Port}", role, state, m.LagSeconds, gtid, m.SemiSync, m.ApiUrl, m.AgentPid, m.ServerPid) { MeasuredLagSeconds = m.MeasuredLagSeconds });
         }
         if (view.LastBackup is { Succeeded: false } failed)
         {

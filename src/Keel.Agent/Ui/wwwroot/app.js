@@ -94,7 +94,7 @@ function renderTopology(s) {
     g.appendChild(svgEl("rect", { width: w, height: h }));
     g.appendChild(svgEl("text", { x: 10, y: 20, class: "name" }, r.member));
     g.appendChild(svgEl("text", { x: w - 10, y: 20, "text-anchor": "end" }, role));
-    g.appendChild(svgEl("text", { x: 10, y: 40 }, `${r.state}${r.lag_seconds != null ? `, lag ${r.lag_seconds} s` : ""}`));
+    g.appendChild(svgEl("text", { x: 10, y: 40 }, `${r.state}${lagText(r) ? `, lag ${lagText(r)}` : ""}`));
     g.appendChild(svgEl("text", { x: 10, y: 58 }, r.gtid ? `GTID ${r.gtid}` : "no GTID yet"));
     g.appendChild(svgEl("text", { x: 10, y: 76 }, `semi-sync ${r.semi_sync === true ? "on" : r.semi_sync === false ? "off" : "-"}${s.paused ? ", paused" : ""}`));
     svg.appendChild(g);
@@ -102,14 +102,20 @@ function renderTopology(s) {
   // The text alternative: the same facts as sentences.
   const sentences = rows.map((r) => r.member === s.leader
     ? `${r.member} is the primary (${r.state}).`
-    : `${r.member} is ${r.role === "replica" ? "a replica" : r.role} (${r.state})${s.following[r.member] ? `, following ${s.following[r.member]}` : ""}${r.lag_seconds != null ? `, ${r.lag_seconds} s behind` : ""}.`);
+    : `${r.member} is ${r.role === "replica" ? "a replica" : r.role} (${r.state})${s.following[r.member] ? `, following ${s.following[r.member]}` : ""}${lagText(r) ? `, ${lagText(r)} behind` : ""}.`);
   $("topology-summary").textContent = `${s.leader ? `Primary: ${s.leader}.` : "No primary right now."} ${sentences.join(" ")}${s.paused ? " The cluster is paused." : ""}`;
+}
+
+// Keel's own measure when there is one (Seconds_Behind_Master reads 0 while semi-sync blocks).
+function lagText(r) {
+  if (r.measured_lag_seconds != null) return `${r.measured_lag_seconds.toFixed(1)} s`;
+  return r.lag_seconds != null ? `${r.lag_seconds} s` : "";
 }
 
 function renderTable(s) {
   $("members").tBodies[0].replaceChildren(...s.status.rows.map((r) => {
     const tr = el("tr", undefined, { "data-member": r.member });
-    for (const v of [r.member, r.address, r.member === s.leader ? "primary" : r.role, r.state, s.following[r.member] ?? "", r.lag_seconds != null ? `${r.lag_seconds} s` : "", r.gtid, r.semi_sync === true ? "on" : r.semi_sync === false ? "off" : ""]) tr.appendChild(el("td", v));
+    for (const v of [r.member, r.address, r.member === s.leader ? "primary" : r.role, r.state, s.following[r.member] ?? "", lagText(r), r.gtid, r.semi_sync === true ? "on" : r.semi_sync === false ? "off" : ""]) tr.appendChild(el("td", v));
     return tr;
   }));
 }
