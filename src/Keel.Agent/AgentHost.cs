@@ -70,6 +70,10 @@ public static class AgentHost
         var archiving = archiver.RunAsync(backupStop.Token);
         var retention = janitor.RunAsync(backupStop.Token);
         var certificates = config.Tls is { } tls ? new Tls.CertificateReloader(tls, sql, m.Name, time, log).RunAsync(backupStop.Token) : Task.CompletedTask;
+        using var kubernetes = config.Kubernetes is { } k ? Keel.Kubernetes.PodLabeler.Client(k.Api, config.Timing.RequestTimeout) : null;
+        var podLabels = config.Kubernetes is { } kc
+            ? new Kubernetes.PodLabelWorker(new Keel.Kubernetes.PodLabeler(kubernetes!, kc.Namespace, kc.Pod), config.Cluster, m.Name, status, time, log).RunAsync(backupStop.Token)
+            : Task.CompletedTask;
         try
         {
             await loop.RunAsync(ct);
@@ -81,6 +85,7 @@ public static class AgentHost
             await archiving;
             await retention;
             await certificates;
+            await podLabels;
             log.Stopping(m.Name);
             await api.StopAsync(CancellationToken.None);
         }

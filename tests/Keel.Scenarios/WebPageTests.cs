@@ -16,13 +16,21 @@ public sealed class WebPageTests(ITestOutputHelper output)
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task The_page_follows_a_failover_live_runs_a_switchover_and_shows_refusals_and_the_token_requirement()
+    public async Task The_page_and_the_pod_labels_follow_a_failover_live_the_page_runs_a_switchover_and_shows_refusals_and_the_token_requirement()
     {
-        await using var cluster = await PlaygroundCluster.StartAsync(output);
+        // The same run checks the Kubernetes pod labels (sidecar mode's routing): each agent labels "its pod" (named
+        // after its member) in an in-process fake of the pod API, driven through the real KubernetesClient.
+        await using var podApi = await Keel.TestSupport.FakeKubernetesApi.StartAsync();
+        foreach (var name in new[] { "m1", "m2", "m3" })
+        {
+            podApi.AddPod("keel-test", name);
+        }
+        await using var cluster = await PlaygroundCluster.StartAsync(output, agentYamlExtra: $"kubernetes:\n  api: {podApi.Url}\n  namespace: keel-test\n");
         var leader = (await cluster.ViewAsync()).Leader!.Name;
         // Served by a replica's agent: it outlives the primary's server, and any agent shows the whole cluster.
         var served = cluster.Spec.Members.First(m => m.Name != leader);
         var shots = new Screenshots(cluster.Layout.Home, output);
+        await PodLabelsSayAsync(podApi, cluster, leader);
 
         await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions
         {
@@ -79,6 +87,7 @@ public sealed class WebPageTests(ITestOutputHelper output)
         await BothReplicasStreamFromAsync(cluster, promoted);
         await page.WaitForFunctionAsync("() => [...document.querySelectorAll('#members tbody td:nth-child(4)')].filter(td => td.textContent === 'streaming').length === 2", new WaitForFunctionOptions { Timeout = 30_000 });
         await shots.TakeAsync(page, "after-failover");
+        await PodLabelsSayAsync(podApi, cluster, promoted);
         var stuck = (await cluster.ViewAsync()).Members.Values.Where(m => m.Name != promoted).OrderBy(m => m.Name, StringComparer.Ordinal).First();
         Assert.True(ProcessTools.Signal(stuck.ServerPid!.Value, Signals.SigStop));
         try
@@ -114,10 +123,21 @@ public sealed class WebPageTests(ITestOutputHelper output)
         await page.ClickAsync("#confirm-ok");
         await page.WaitForFunctionAsync($"() => document.body.dataset.leader === '{target}'", new WaitForFunctionOptions { Timeout = 60_000 });
         Assert.Equal(target, (await cluster.ViewAsync()).Leader!.Name);
+        await PodLabelsSayAsync(podApi, cluster, target);
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#history tbody tr').length >= 2", new WaitForFunctionOptions { Timeout = 30_000 });
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#decisions .agent').length === 3", new WaitForFunctionOptions { Timeout = 30_000 });
         await shots.TakeAsync(page, "after-switchover", fullPage: true);
     }
+
+    /// <summary>Exactly one pod is labelled primary (<paramref name="primary"/>'s), and every pod is labelled healthy.</summary>
+    private static Task PodLabelsSayAsync(Keel.TestSupport.FakeKubernetesApi api, PlaygroundCluster cluster, string primary) =>
+        PlaygroundCluster.EventuallyAsync(() =>
+        {
+            var labels = cluster.Spec.Members.ToDictionary(m => m.Name, m => api.Labels("keel-test", m.Name));
+            var ok = labels.All(l => l.Value.GetValueOrDefault("keel.io/role") == (l.Key == primary ? "primary" : "replica")
+                && l.Value.GetValueOrDefault("keel.io/healthy") == "true" && l.Value.GetValueOrDefault("keel.io/cluster") == cluster.Spec.Cluster);
+            return Task.FromResult(ok ? "ok" : null);
+        }, Generous, $"the pod labels to name {primary} the only primary, every pod healthy");
 
     /// <summary>Both other members run their server, follow <paramref name="primary"/> and stream from it (fresh states, not the ones published before a failover).</summary>
     private static Task BothReplicasStreamFromAsync(PlaygroundCluster cluster, string primary) =>

@@ -68,6 +68,9 @@ public sealed record AgentConfig(
         }
     }
 
+    /// <summary>`kubernetes`: the agent runs in a pod and labels it with its role and health; null: not on Kubernetes.</summary>
+    public KubernetesConfig? Kubernetes { get; init; }
+
     /// <summary>`tls`: certificates for the server, replication and Keel's own TCP connections to MariaDB; null: plain text.</summary>
     public TlsConfig? Tls { get; init; }
 
@@ -96,6 +99,13 @@ public sealed record TlsConfig(string Ca, string Cert, string Key, bool Require)
     /// <summary>How this member reaches its peers' APIs and etcd: their certificates chain to the CA; its own is the client's.</summary>
     public Keel.Os.Tls.ClientTls Client() => new(Ca, Cert, Key);
 }
+
+/// <summary>
+/// The `kubernetes` section: this agent's pod (default $POD_NAME, else the member's name: a StatefulSet's pod name is
+/// the natural member name), its namespace (default $POD_NAMESPACE, else "default"), and the API address (null: the
+/// in-cluster service account).
+/// </summary>
+public sealed record KubernetesConfig(string Pod, string Namespace, Uri? Api);
 
 /// <summary>The `binlogs` section: the retention caps, and how often the agent checks them.</summary>
 public sealed record BinlogsConfig(Keel.Core.Binlogs.BinlogRetentionPolicy Retention, TimeSpan CheckInterval)

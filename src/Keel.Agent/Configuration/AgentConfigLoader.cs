@@ -51,6 +51,7 @@ public static class AgentConfigLoader
 
         var member = ReadMember(top.Section("member", required: true), errors);
         var tls = ReadTls(top.Section("tls", required: false));
+        var kubernetes = ReadKubernetes(top.Section("kubernetes", required: false), member?.Name);
         var api = ReadApi(top.Section("api", required: true), tls);
         var etcd = ReadEtcd(top.Section("etcd", required: true), tls);
         var timing = ReadTiming(top.Section("timing", required: false), top);
@@ -73,7 +74,28 @@ public static class AgentConfigLoader
         {
             throw new ConfigException($"{source}: invalid configuration:\n  - {string.Join("\n  - ", errors)}");
         }
-        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs, Galera = mode == "galera" ? galera : null, Tls = tls };
+        return new AgentConfig(cluster, member!, api!, etcd!, timing, users!, haproxy) { AutoReinit = autoReinit, CloneMaxBytesPerSecond = cloneMaxRate, KeepOldCopies = keepOldCopies, Backup = backup, Disk = disk, Binlogs = binlogs, Galera = mode == "galera" ? galera : null, Tls = tls, Kubernetes = kubernetes };
+    }
+
+    /// <summary>kubernetes.pod, kubernetes.namespace, kubernetes.api (see KubernetesConfig for the defaults).</summary>
+    private static KubernetesConfig? ReadKubernetes(YamlFields? f, string? memberName)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+        static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+        var pod = f.String("pod", required: false, fallback: Env("POD_NAME") ?? memberName ?? "")!;
+        var ns = f.String("namespace", required: false, fallback: Env("POD_NAMESPACE") ?? "default")!;
+        // DNS-1123 names, as Kubernetes requires of pods and namespaces.
+        static bool Dns(string s) => s.Length is > 0 and <= 253 && s.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '.') && char.IsAsciiLetterOrDigit(s[0]) && char.IsAsciiLetterOrDigit(s[^1]);
+        f.Check("pod", Dns(pod), $"must be a pod name (lower-case letters, digits, '-', '.'), not '{pod}'");
+        f.Check("namespace", Dns(ns), $"must be a namespace name (lower-case letters, digits, '-'), not '{ns}'");
+        var apiText = f.String("api", required: false);
+        Uri? api = null;
+        f.Check("api", apiText is null || (Uri.TryCreate(apiText, UriKind.Absolute, out api) && api.Scheme is "http" or "https"), $"must be an http(s) URL of the Kubernetes API, not '{apiText}'");
+        f.RejectUnknown();
+        return new KubernetesConfig(pod, ns, api);
     }
 
     /// <summary>tls.ca, tls.cert, tls.key (PEM files that must exist), tls.require (default true), tls.api (default true).</summary>

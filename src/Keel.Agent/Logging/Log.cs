@@ -85,4 +85,10 @@ internal static partial class Log
 
     [LoggerMessage(521, LogLevel.Warning, "{Member}: the certificate files changed but the server did not reload them yet: {Error}")]
     public static partial void CertificatesNotReloaded(this ILogger logger, string member, string error);
+
+    [LoggerMessage(530, LogLevel.Information, "{Member}: labelled pod {Namespace}/{Pod} {Labels}, so the Services route to it as that")]
+    public static partial void PodLabelled(this ILogger logger, string member, string @namespace, string pod, string labels);
+
+    [LoggerMessage(531, LogLevel.Warning, "{Member}: could not label pod {Namespace}/{Pod} {Labels}: {Error}; trying again")]
+    public static partial void PodNotLabelled(this ILogger logger, string member, string @namespace, string pod, string labels, string error);
 }
