@@ -20,6 +20,7 @@ root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(GaleraCommand.Create());
 root.Subcommands.Add(MemberCommand.Create());
 root.Subcommands.Add(RotatePasswordCommand.Create());
+root.Subcommands.Add(StepDownCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(WatchdogCommand.Create());
 root.Subcommands.Add(SuperviseCommand.Create());

@@ -32,6 +32,8 @@ internal static class UpCommand
                 Console.WriteLine($"  read-write: mariadb --defaults-extra-file={runner.Layout.ClientCnf}");
                 Console.WriteLine($"  read-only:  mariadb --defaults-extra-file={runner.Layout.ClientCnf} --port={spec.ReadOnlyPort}");
                 Console.WriteLine($"  (the password is in that file, readable by its owner only: never on a command line, where ps shows it)");
+                Console.WriteLine($"Web page: {spec.ApiUrl(spec.Members[0])}/ui/ (any member's agent serves it)"
+                    + (spec.TlsControlPlane ? $"; your browser needs the playground's CA, {PlaygroundTls.CaFile(runner.Layout)}" : ""));
                 Console.WriteLine($"Status: keel status --home {runner.Layout.Home}    Stop: keel down --home {runner.Layout.Home}");
                 return 0;
             }

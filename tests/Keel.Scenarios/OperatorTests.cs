@@ -49,6 +49,21 @@ public sealed class OperatorTests(ITestOutputHelper output)
         var other = cluster.Spec.Members.First(m => m.Name != leader);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync($"{cluster.Spec.ApiUrl(other)}/primary")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{cluster.Spec.ApiUrl(other)}/replica")).StatusCode);
+
+        // keel step-down (a preStop hook's command): a replica has nothing to hand over, the primary hands over and
+        // returns once another member is the primary; a name that is no member is refused.
+        var home = cluster.Layout.Home;
+        var (noneCode, noneErr, _) = await KeelProcess.RunAsync(Generous, "step-down", "--home", home, "--member", "nobody");
+        Assert.Equal(2, noneCode);
+        Assert.Contains("--member must name a member of the playground", noneErr, StringComparison.Ordinal);
+        var (replicaCode, replicaErr, replicaText) = await KeelProcess.RunAsync(Generous, "step-down", "--home", home, "--member", other.Name);
+        Assert.True(replicaCode == 0, replicaErr);
+        Assert.Contains($"{other.Name} is not the primary ({leader} is); nothing to hand over", replicaText, StringComparison.Ordinal);
+        var (stepCode, stepErr, stepText) = await KeelProcess.RunAsync(Generous, "step-down", "--home", home, "--member", leader);
+        output.WriteLine(stepText + stepErr);
+        Assert.True(stepCode == 0, stepErr);
+        Assert.Contains($"{leader} stepped down:", stepText, StringComparison.Ordinal);
+        Assert.NotEqual(leader, (await cluster.ViewAsync()).Leader?.Name);
     }
 
     [Fact]
