@@ -41,6 +41,32 @@ public class ApiAuthTests
     }
 
     [Fact]
+    public void A_client_certificate_from_the_cluster_ca_stands_in_for_the_token_and_one_from_elsewhere_does_not()
+    {
+        var dir = Keel.TestSupport.TestPaths.NewTempDir("keel-auth-cert");
+        try
+        {
+            var ca = new Keel.TestSupport.TestCertificates(Path.Combine(dir, "ca"));
+            var other = new Keel.TestSupport.TestCertificates(Path.Combine(dir, "other"), "Other CA");
+            var auth = new ApiAuth("s3cret-token", "m1", new Clock(), clients: new Keel.Os.Tls.CaTrust(ca.CaFile));
+            HttpRequest WithCertificate((string Cert, string Key) files)
+            {
+                var request = Request(null);
+                request.HttpContext.Connection.ClientCertificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(files.Cert, files.Key);
+                return request;
+            }
+            Assert.Null(auth.Denied(WithCertificate(ca.Issue("operator"))));
+            Assert.Equal(401, Status(auth.Denied(WithCertificate(other.Issue("stranger")))));
+            Assert.Equal(401, Status(auth.Denied(Request(null))));
+            Assert.Null(auth.Denied(Request("Bearer s3cret-token"))); // the token still works
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Without_a_configured_token_every_change_is_forbidden()
     {
         Assert.Equal(403, Status(new ApiAuth(null, "m1", new Clock()).Denied(Request("Bearer anything"))));

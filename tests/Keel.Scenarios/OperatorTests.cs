@@ -17,7 +17,8 @@ public sealed class OperatorTests(ITestOutputHelper output)
     {
         await using var cluster = await PlaygroundCluster.StartAsync(output);
         var member = cluster.Spec.Members[0];
-        using var http = cluster.Spec.ApiClient(TimeSpan.FromSeconds(10));
+        // Trusts the playground's CA but shows no client certificate: only the token can authorize it.
+        using var http = Keel.Os.Tls.ClientTls.For(new Keel.Os.Tls.ClientTls(cluster.Spec.ClientTls!.CaFile), TimeSpan.FromSeconds(10));
         http.BaseAddress = new Uri(cluster.Spec.ApiUrl(member));
 
         var anonymous = await http.PostAsync("/switchover", null);
@@ -42,6 +43,14 @@ public sealed class OperatorTests(ITestOutputHelper output)
             cluster.Spec.Members.All(m => cluster.AgentLog(m.Name).Contains("PAUSE: ", StringComparison.Ordinal)) ? "ok" : null), Generous, "every agent to log PAUSE");
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/resume", null)).StatusCode);
         Assert.False((await cluster.ViewAsync()).Paused);
+
+        // A client certificate from the cluster's CA stands in for the token (the playground's "client" one here).
+        using (var withCertificate = cluster.Spec.ApiClient(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await withCertificate.PostAsync($"{cluster.Spec.ApiUrl(member)}/pause", null)).StatusCode);
+            Assert.True((await cluster.ViewAsync()).Paused);
+            Assert.Equal(HttpStatusCode.OK, (await withCertificate.PostAsync($"{cluster.Spec.ApiUrl(member)}/resume", null)).StatusCode);
+        }
 
         var leader = (await cluster.ViewAsync()).Leader!.Name;
         var primary = await http.GetAsync($"{cluster.Spec.ApiUrl(cluster.Member(leader))}/primary");

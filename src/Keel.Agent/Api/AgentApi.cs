@@ -27,7 +27,14 @@ public static class AgentApi
             // The member's own certificate, read again when renewed on disk: each new connection gets the current one.
             var certificate = new Keel.Os.Tls.PemFiles(tls.Cert, tls.Key);
             builder.WebHost.UseKestrelHttpsConfiguration();
-            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificateSelector = (_, _) => certificate.Certificate));
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h =>
+            {
+                h.ServerCertificateSelector = (_, _) => certificate.Certificate;
+                // A client certificate may stand in for the token; ApiAuth checks it against the CA, so TLS takes any
+                // (one from elsewhere then simply counts for nothing) and none is required for the read endpoints.
+                h.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                h.AllowAnyClientCertificate();
+            }));
             builder.WebHost.UseUrls($"https://{config.Api.Listen}");
         }
         else
@@ -65,7 +72,7 @@ public static class AgentApi
         app.MapGet("/liveness", () => Answer(HealthRules.IsLive));
         app.MapGet("/readiness", () => Answer((t, now) => HealthRules.IsPrimary(t, now) || HealthRules.IsStreamingReplica(t, now)));
         // Mutating endpoints write a request to etcd (only agents act on MySQL) and need the configured token.
-        var auth = new ApiAuth(config.Api.Token, config.Member.Name, time, log);
+        var auth = new ApiAuth(config.Api.Token, config.Member.Name, time, log, config.Tls is { Api: true } t ? new Keel.Os.Tls.CaTrust(t.Ca) : null);
         IResult? Denied(HttpRequest request) => auth.Denied(request);
 
         IResult Planned(RequestPlan plan) =>

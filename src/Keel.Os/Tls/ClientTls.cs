@@ -12,7 +12,7 @@ namespace Keel.Os.Tls;
 public sealed class ClientTls(string caFile, string? certFile = null, string? keyFile = null)
 {
     // A class, not a record: `with` would copy the cached files below along with new names.
-    private PemFiles Ca { get; } = new(caFile);
+    private CaTrust Ca { get; } = new(caFile);
 
     private PemFiles? Own { get; } = certFile is not null && keyFile is not null ? new(certFile, keyFile) : null;
 
@@ -64,18 +64,7 @@ public sealed class ClientTls(string caFile, string? certFile = null, string? ke
         {
             return false;
         }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(Ca.All);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (presented is not null)
-        {
-            foreach (var element in presented.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
         using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
+        return Ca.Vouches(leaf, presented?.ChainElements.Select(e => e.Certificate));
     }
 }
