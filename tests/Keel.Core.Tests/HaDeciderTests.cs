@@ -210,6 +210,26 @@ public class HaDeciderTests
         new("the down former primary does not block the election even if it reports itself a replica",
             Snapshot(Replica("m3", io: false), Cluster(null, Member("m3", Stopped, MemberRole.Replica, lastReceived: "0-1-99"), Member("m2", Replica("m3", io: false))).WithRoster("m3")),
             typeof(HaAction.AcquireLeadership), "most received"),
+        new("the old primary takes the key back when the switchover it handed over expired without its target (hung) taking over",
+            Snapshot(ReadOnlyServer(), Cluster(null, Member("m3", LocalServer.Unknown(100, "probe timed out"), MemberRole.Replica), Member("m2", ReadOnlyServer())).WithRoster("m1")
+                with { Request = new ClusterRequest(RequestKind.Switchover, "m1", "m3", RequestPhase.HandedOver, Now.AddSeconds(-31), "0-1-10") }),
+            typeof(HaAction.AcquireLeadership), "expired without m3 taking over"),
+        new("while the handed-over switchover is live, the old primary waits for its target",
+            Snapshot(ReadOnlyServer(), Cluster(null, Member("m3", LocalServer.Unknown(100, "probe timed out"), MemberRole.Replica), Member("m2", ReadOnlyServer())).WithRoster("m1")
+                with { Request = new ClusterRequest(RequestKind.Switchover, "m1", "m3", RequestPhase.HandedOver, Now.AddSeconds(-5), "0-1-10") }),
+            typeof(HaAction.None), "waiting for m3 to take over"),
+        new("an expired handover gives no right to retake when another member led since",
+            Snapshot(ReadOnlyServer(), Cluster(null, Member("m3", LocalServer.Unknown(100, "probe timed out"), MemberRole.Replica), Member("m2", ReadOnlyServer())).WithRoster("m2")
+                with { Request = new ClusterRequest(RequestKind.Switchover, "m1", "m3", RequestPhase.HandedOver, Now.AddSeconds(-31), "0-1-10") }),
+            typeof(HaAction.None), "unknown is not no"),
+        new("only the member that handed over may retake: another replica still waits for the unknown target",
+            Snapshot(ReadOnlyServer(), Cluster(null, Member("m3", LocalServer.Unknown(100, "probe timed out"), MemberRole.Replica), Member("m2", ReadOnlyServer())).WithRoster("m2")
+                with { Request = new ClusterRequest(RequestKind.Switchover, "m2", "m3", RequestPhase.HandedOver, Now.AddSeconds(-31), "0-1-10") }),
+            typeof(HaAction.None), "unknown is not no"),
+        new("the old primary does not retake without the position it handed over",
+            Snapshot(ReadOnlyServer("0-1-8"), Cluster(null, Member("m3", LocalServer.Unknown(100, "probe timed out"), MemberRole.Replica), Member("m2", ReadOnlyServer("0-1-8"))).WithRoster("m1")
+                with { Request = new ClusterRequest(RequestKind.Switchover, "m1", "m3", RequestPhase.HandedOver, Now.AddSeconds(-31), "0-1-10") }),
+            typeof(HaAction.None), "unknown is not no"),
         new("a forced failover overrides an unknown member",
             Snapshot(Replica("m3", io: false), Cluster(null, Member("m2", Stopped, MemberRole.Replica)).WithRoster("m3")
                 with { Request = new ClusterRequest(RequestKind.Failover, "m3", "m1", RequestPhase.Requested, Now) }),

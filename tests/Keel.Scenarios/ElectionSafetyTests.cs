@@ -171,6 +171,44 @@ public sealed class ElectionSafetyTests(ITestOutputHelper output)
         cluster.Checked(await checker.FinishAsync("replica agent down, then primary killed"));
     }
 
+    /// <summary>
+    /// A switchover handed over to a target whose agent froze right then: nobody takes the key, the request expires,
+    /// and the old primary, the last leader and read-only since with every acknowledged transaction, takes it back
+    /// instead of leaving the cluster without a primary until the target's agent returns.
+    /// </summary>
+    [Fact]
+    public async Task A_switchover_whose_target_freezes_after_the_handover_expires_and_the_old_primary_takes_the_key_back()
+    {
+        await using var cluster = await PlaygroundCluster.StartAsync(output, ttl: "6s");
+        await using var checker = await WriteChecker.StartAsync(cluster.Bench);
+        var view = await cluster.ViewAsync();
+        var leader = view.Leader!.Name;
+        var target = view.Members.Values.First(m => m.Name != leader);
+        checker.FaultNow();
+        ProcessTools.Signal(target.AgentPid!.Value, SigStop);
+        try
+        {
+            var plan = await new Keel.Agent.Requests.OperatorRequests(cluster.Store, TimeProvider.System).SwitchoverAsync(target.Name, 10, CancellationToken.None);
+            Assert.True(plan.Accepted, plan.Message);
+            await PlaygroundCluster.EventuallyAsync(() => Task.FromResult(cluster.AgentLog(leader).Contains($"handed over to {target.Name}", StringComparison.Ordinal) ? "ok" : null),
+                Generous, $"{leader} to hand over to {target.Name}");
+            var back = await PlaygroundCluster.EventuallyAsync(async () => (await cluster.ViewAsync()).Leader is { } l && l.Name == leader && l.CreateRevision != view.Leader.CreateRevision ? l : null,
+                TimeSpan.FromSeconds(90), $"{leader} to take the leader key back while {target.Name}'s agent is frozen");
+            Assert.Contains("expired without " + target.Name + " taking over", cluster.AgentLog(leader), StringComparison.Ordinal);
+            output.WriteLine($"{leader} took the key back (revision {back.CreateRevision})");
+        }
+        finally
+        {
+            ProcessTools.Signal(target.AgentPid!.Value, SigCont);
+        }
+        // The target's agent comes back to a cluster with a primary and follows it; nothing acknowledged was lost.
+        await PlaygroundCluster.EventuallyAsync(async () =>
+            (await cluster.ViewAsync()).Members.TryGetValue(target.Name, out var t) && t.Following == leader && t.IoRunning && t.SqlRunning ? "ok" : null,
+            Generous, $"{target.Name} to replicate from {leader} again");
+        await checker.WaitForMoreWritesAsync(checker.Acknowledged + 300);
+        cluster.Checked(await checker.FinishAsync("switchover target's agent frozen after the handover"));
+    }
+
     /// <summary>A member record that does not parse (a foreign or broken writer) never stalls an election.</summary>
     [Fact]
     public async Task A_malformed_peer_record_does_not_stop_a_failover()

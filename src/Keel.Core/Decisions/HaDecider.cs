@@ -392,6 +392,22 @@ public static class HaDecider
                 : Decision.Blocked(Blockers.RequestTarget, $"nobody holds the leader key; waiting for {request.To} to take over as the {Describe(request)} asks");
         }
 
+        // A switchover this member handed over expired without its target taking the key (its server hung or died
+        // right after the handover). This member was the last primary and has been read-only since; every
+        // acknowledged transaction was committed here before it was acknowledged, and nobody has led since, so no
+        // member, however unknown its state, can hold one this member lacks: it takes the key back rather than
+        // leave the cluster without a primary until the target answers.
+        if (s.Cluster.Request is { Kind: RequestKind.Switchover, Phase: RequestPhase.HandedOver } stale && !stale.IsLive(now)
+            && stale.From == s.Self.Name && s.Cluster.LastLeader == s.Self.Name
+            && (stale.Position is null || (GtidPosition.TryParse(stale.Position, out var handedAt) && mine.Contains(handedAt))))
+        {
+            var lacking = others.Where(o => o.Server == ServerStatus.Running && !mine.Contains(GtidPosition.Parse(o.ReceivedPosition))).Select(o => o.Name).ToList();
+            return lacking.Count > 0
+                ? Decision.Blocked(Blockers.LacksTransactions, $"nobody holds the leader key but this member lacks transactions that {string.Join(", ", lacking)} has; refusing to take over")
+                : new Decision(new HaAction.AcquireLeadership(),
+                    $"tried to take the leader key back because the {Describe(stale)} this member handed over expired without {stale.To} taking over, and as the last primary, read-only since, it holds every acknowledged transaction");
+        }
+
         var unknown = UnknownHolders(s, others);
         if (unknown.Count > 0)
         {
