@@ -47,9 +47,5 @@ public sealed class CertificateReloader(TlsConfig tls, LocalConnection sql, stri
         }
     }
 
-    private string Stamp() => string.Join('|', new[] { tls.Ca, tls.Cert, tls.Key }.Select(f =>
-    {
-        var info = new FileInfo(f);
-        return info.Exists ? $"{info.LastWriteTimeUtc.Ticks}:{info.Length}" : "missing";
-    }));
+    private string Stamp() => Keel.Os.Tls.FileStamp.Of(tls.Ca, tls.Cert, tls.Key);
 }

@@ -401,11 +401,8 @@ public static class HaDecider
             && stale.From == s.Self.Name && s.Cluster.LastLeader == s.Self.Name
             && (stale.Position is null || (GtidPosition.TryParse(stale.Position, out var handedAt) && mine.Contains(handedAt))))
         {
-            var lacking = others.Where(o => o.Server == ServerStatus.Running && !mine.Contains(GtidPosition.Parse(o.ReceivedPosition))).Select(o => o.Name).ToList();
-            return lacking.Count > 0
-                ? Decision.Blocked(Blockers.LacksTransactions, $"nobody holds the leader key but this member lacks transactions that {string.Join(", ", lacking)} has; refusing to take over")
-                : new Decision(new HaAction.AcquireLeadership(),
-                    $"tried to take the leader key back because the {Describe(stale)} this member handed over expired without {stale.To} taking over, and as the last primary, read-only since, it holds every acknowledged transaction");
+            return TakeOverIfNothingLacking(others, mine,
+                $"tried to take the leader key back because the {Describe(stale)} this member handed over expired without {stale.To} taking over, and as the last primary, read-only since, it holds every acknowledged transaction");
         }
 
         var unknown = UnknownHolders(s, others);
@@ -421,16 +418,20 @@ public static class HaDecider
                 ? Decision.Blocked(Blockers.NoCandidate, "nobody holds the leader key and no member can be promoted yet")
                 : Decision.Blocked(Blockers.BetterCandidate, $"nobody holds the leader key; {ranked[0].Name} is the better candidate");
         }
+        return TakeOverIfNothingLacking(others, mine,
+            $"tried to take the leader key because nobody holds it and this member has the most received transactions ({mine})");
+    }
+
+    /// <summary>The last check before taking the key: no running member has received a transaction this one lacks.</summary>
+    private static Decision TakeOverIfNothingLacking(IReadOnlyList<MemberState> others, GtidPosition mine, string reason)
+    {
         var notContained = others
             .Where(o => o.Server == ServerStatus.Running && !mine.Contains(GtidPosition.Parse(o.ReceivedPosition)))
             .Select(o => o.Name)
             .ToList();
-        if (notContained.Count > 0)
-        {
-            return Decision.Blocked(Blockers.LacksTransactions, $"nobody holds the leader key but this member lacks transactions that {string.Join(", ", notContained)} has; refusing to take over");
-        }
-        return new Decision(new HaAction.AcquireLeadership(),
-            $"tried to take the leader key because nobody holds it and this member has the most received transactions ({mine})");
+        return notContained.Count > 0
+            ? Decision.Blocked(Blockers.LacksTransactions, $"nobody holds the leader key but this member lacks transactions that {string.Join(", ", notContained)} has; refusing to take over")
+            : new Decision(new HaAction.AcquireLeadership(), reason);
     }
 
     /// <summary>

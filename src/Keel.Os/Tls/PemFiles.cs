@@ -57,9 +57,5 @@ public sealed class PemFiles(string certFile, string? keyFile = null)
         }
     }
 
-    private string Stamp() => string.Join('|', new[] { CertFile, keyFile }.OfType<string>().Select(f =>
-    {
-        var info = new FileInfo(f);
-        return info.Exists ? $"{info.LastWriteTimeUtc.Ticks}:{info.Length}" : "missing";
-    }));
+    private string Stamp() => FileStamp.Of(new[] { CertFile, keyFile }.OfType<string>());
 }
